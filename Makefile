@@ -1,0 +1,44 @@
+# Two commands for a fresh machine (Python >= 3.10): `make demo` and `make test`.
+# Both create .venv when missing, install torch==2.13.0 first if the venv has no torch (a bare `torch`
+# requirement would pull a multi-GB CUDA build), then `pip install -e ".[dev]"`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.neurolatent-installed
+
+.PHONY: demo test install docs export clean-nbs check-sync bench
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "neurolatent needs Python >= 3.10, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): $(PY) setup.py settings.ini
+	@$(PY) -c 'import torch' 2>/dev/null || $(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/neurolatent demo
+
+# The notebooks are the source: exporting and cleaning them must change nothing that is committed.
+check-sync: $(STAMP)
+	$(VENV)/bin/nbdev_export
+	$(VENV)/bin/nbdev_clean
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  if [ -n "$$(git status --porcelain -- nbs neurolatent)" ]; then \
+	    echo "nbdev_export/nbdev_clean changed files: notebooks and library are out of sync:"; \
+	    git status --porcelain -- nbs neurolatent; git --no-pager diff --stat -- nbs neurolatent; exit 1; \
+	  else echo "nbs/ and neurolatent/ are in sync and clean."; fi; \
+	else echo "not a git checkout: skipping the sync check"; fi
+
+test: check-sync
+	$(PY) -m pytest tests/ -p no:cacheprovider -ra
+
+docs: $(STAMP)
+	$(PY) tools/render_docs.py
+
+export: $(STAMP)
+	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean

@@ -1,0 +1,54 @@
+"""The public API imports cleanly, without the dev stack, and the README keeps its promise."""
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import neurolatent
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = sorted(m.name for m in pkgutil.iter_modules(neurolatent.__path__, "neurolatent.") if not m.name.endswith("_modidx"))
+
+
+def test_every_exported_module_imports():
+    assert len(MODULES) >= 5, MODULES
+    for name in MODULES:
+        importlib.import_module(name)
+
+
+def test_every_notebook_module_exists():
+    exported = {p.stem for p in (ROOT / "neurolatent").glob("*.py")} - {"__init__", "_modidx"}
+    declared = set()
+    for nb in (ROOT / "nbs").glob("*.ipynb"):
+        for cell in json.loads(nb.read_text())["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "code" and src.startswith("#| default_exp "):
+                declared.add(src.split()[2])
+    assert declared == exported, (declared, exported)
+
+
+def test_library_does_not_import_the_dev_stack():
+    code = ("import sys, importlib, neurolatent; "
+            f"[importlib.import_module(m) for m in {MODULES!r}]; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('nbdev', 'fastcore', 'execnb')); "
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_top_level_api():
+    from neurolatent import Dataset, datasets, get_device, seed_everything  # noqa: F401
+    assert "rat-hippocampus-single-buddy" in datasets.get_options()
+    assert callable(datasets.init)
+
+
+def test_readme_opens_with_the_two_commands():
+    lines = [l.strip() for l in (ROOT / "README.md").read_text().splitlines()[:12]]
+    assert "make demo" in lines and "make test" in lines, lines
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = [l.strip() for l in (ROOT / ".ci" / "run").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    assert any(l.endswith("make test") for l in ci), ci

@@ -1,0 +1,99 @@
+#!/usr/bin/env python
+"""Render the notebooks into HTML pages under docs/ (Quarto, which `nbdev_docs` needs, is not available here).
+
+Each notebook is executed the way nbdev's test runner does it (cells flagged with settings.ini's `tst_flags`
+are skipped unless --flags names them, `nbdev_export()` cells never run), `#| hide` cells are dropped, the
+`#|` directive lines are removed from what is shown, and the result is written as docs/<path>.html with an
+index page. Usage: python tools/render_docs.py [--flags slow] [notebook ...]
+"""
+import argparse
+import configparser
+import html
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from execnb.nbio import dict2nb, read_nb
+from execnb.shell import CaptureShell
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def directives(src):
+    "The `#| name args` lines at the top of a cell, as {name: args}."
+    out = {}
+    for line in src.splitlines():
+        if not line.startswith("#|"): break
+        parts = line[2:].split()
+        if parts: out[parts[0].rstrip(":")] = parts[1:]
+    return out
+
+
+def strip_directives(src):
+    lines = src.splitlines()
+    while lines and lines[0].startswith("#|"): lines.pop(0)
+    return "\n".join(lines)
+
+
+def render(nb_path, out_path, skip_flags):
+    nb = read_nb(nb_path)
+    def no_eval(cell):
+        if cell.cell_type != "code": return True
+        if "nbdev_export" + "(" in cell.source: return True
+        d = directives(cell.source)
+        return bool(set(d) & skip_flags) or d.get("eval", [""])[0].lower() == "false"
+    os.environ["IN_TEST"] = "1"  # short settings, as in the tests
+    start = time.time()
+    shell = CaptureShell(nb_path)
+    cwd = os.getcwd(); os.chdir(nb_path.parent)
+    try: shell.run_all(nb, exc_stop=True, preproc=no_eval)
+    finally: os.chdir(cwd)
+    cells = []
+    for c in nb.cells:
+        d = directives(c.source) if c.cell_type == "code" else {}
+        if "hide" in d or "default_exp" in d: continue
+        c.source = strip_directives(c.source) if c.cell_type == "code" else c.source
+        cells.append(c)
+    nb.cells = cells
+    node = nbformat.from_dict(json.loads(json.dumps(nb)))
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(node)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_suffix(".html.part"); tmp.write_text(body); os.replace(tmp, out_path)
+    title = next((l.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown" for l in c.source.splitlines() if l.startswith("# ")), nb_path.stem)
+    sub = next((l.lstrip("> ").strip() for c in nb.cells if c.cell_type == "markdown" for l in c.source.splitlines() if l.startswith("> ")), "")
+    return title, sub, time.time() - start
+
+
+def main(argv=None):
+    cfg = configparser.ConfigParser(delimiters=["="]); cfg.read(ROOT / "settings.ini"); cfg = cfg["DEFAULT"]
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("notebooks", nargs="*", help="notebooks to render (default: all of nbs/)")
+    p.add_argument("--flags", default="", help="tst_flags to run anyway (e.g. slow)")
+    a = p.parse_args(argv)
+    nbs_dir, doc_dir = ROOT / cfg["nbs_path"], ROOT / cfg["doc_path"]
+    nbs = [Path(n).resolve() for n in a.notebooks] or sorted(
+        n for n in nbs_dir.rglob("*.ipynb") if not any(x.startswith(("_", ".")) for x in n.relative_to(nbs_dir).parts))
+    skip = set(cfg.get("tst_flags", "").split()) - set(a.flags.split())
+    sys.path.insert(0, str(ROOT))
+    rows, failed = [], []
+    for nb in nbs:
+        rel = nb.relative_to(nbs_dir).with_suffix(".html")
+        try:
+            title, sub, secs = render(nb, doc_dir / rel, skip)
+            rows.append((str(rel), title, sub)); print(f"rendered {rel} in {secs:.1f} s")
+        except Exception as e:
+            failed.append(nb.name); print(f"FAILED {nb.name}: {type(e).__name__}: {e}", file=sys.stderr)
+    if not a.notebooks:
+        items = "\n".join(f'<li><a href="{html.escape(r)}">{html.escape(t)}</a> — {html.escape(s)}</li>' for r, t, s in rows)
+        (doc_dir / "index.html").write_text(
+            f"<!doctype html><meta charset='utf-8'><title>{cfg['title']}</title>"
+            f"<h1>{cfg['title']}</h1><p>{html.escape(cfg['description'])}</p><ul>\n{items}\n</ul>\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
