@@ -87,11 +87,14 @@ def main(argv=None):
             rows.append((str(rel), title, sub)); print(f"rendered {rel} in {secs:.1f} s")
         except Exception as e:
             failed.append(nb.name); print(f"FAILED {nb.name}: {type(e).__name__}: {e}", file=sys.stderr)
-    if not a.notebooks:
-        items = "\n".join(f'<li><a href="{html.escape(r)}">{html.escape(t)}</a> — {html.escape(s)}</li>' for r, t, s in rows)
-        (doc_dir / "index.html").write_text(
-            f"<!doctype html><meta charset='utf-8'><title>{cfg['title']}</title>"
-            f"<h1>{cfg['title']}</h1><p>{html.escape(cfg['description'])}</p><ul>\n{items}\n</ul>\n")
+    if not a.notebooks:  # the home page is the rendered index notebook, with a list of every page added
+        items = "\n".join(f'<li><a href="{html.escape(r)}">{html.escape(t)}</a> — {html.escape(s)}</li>'
+                          for r, t, s in rows if r != "index.html")
+        nav = f"<nav style='margin:2em'><h2>Contents</h2><ul>\n{items}\n</ul></nav>"
+        home = doc_dir / "index.html"
+        page = home.read_text() if home.exists() else (f"<!doctype html><meta charset='utf-8'><title>{cfg['title']}</title>"
+                                                      f"<h1>{cfg['title']}</h1><p>{html.escape(cfg['description'])}</p></body>")
+        home.write_text(page.replace("</body>", nav + "\n</body>", 1))
     return 1 if failed else 0
 
 
