@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from . import __version__
-from .data import Dataset, DatasetNotFoundError, get_options, init, locate
+from .core import atomic_path
+from .data import Dataset, DatasetNotFoundError, blocked_split, get_options, init, locate
 
 # %% auto 0
-__all__ = ['datasets_table', 'load_demo_data', 'summarize', 'plot_recording', 'run_demo', 'main']
+__all__ = ['datasets_table', 'load_demo_data', 'summarize', 'plot_recording', 'fit_demo_model', 'run_demo', 'main']
 
 # %% ../nbs/90_cli.ipynb 5
 def datasets_table(root=None, # a directory to look in first
@@ -62,11 +61,7 @@ def summarize(ds:Dataset, # a rat recording with [position, right, left] labels
 
 # %% ../nbs/90_cli.ipynb 10
 def _atomic_savefig(fig, path, **kw):
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=path.suffix, dir=path.parent); os.close(fd)
-    try: fig.savefig(tmp, **kw); os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
+    with atomic_path(path) as tmp: fig.savefig(tmp, format=Path(path).suffix[1:], **kw)
 
 def plot_recording(ds:Dataset, # a rat recording with [position, right, left] labels
                    max_seconds:float|None=None, # show only the first seconds (None: everything)
@@ -93,27 +88,73 @@ def plot_recording(ds:Dataset, # a rat recording with [position, right, left] la
     fig.tight_layout()
     return fig
 
-# %% ../nbs/90_cli.ipynb 11
+# %% ../nbs/90_cli.ipynb 12
+def _atomic_write_text(path, text):
+    with atomic_path(path) as tmp: tmp.write_text(text)
+
+def fit_demo_model(ds:Dataset, # a rat recording with [position, right, left] labels
+                   max_iterations:int=5000, # training steps
+                   device:str="cuda_if_available", # where to train
+                   random_state:int=0, # seed
+                   verbose:bool=True, # progress bar
+                  ) -> tuple: # (model, embedding of all time points, metrics dict)
+    "CEBRA-Behavior (offset10-model, 3-D) on the first 80 %, kNN position decoding on the held-out last 20 %."
+    import time
+    from sklearn.neighbors import KNeighborsRegressor
+    from neurolatent.cebra import CEBRA
+    X, y = ds.neural.numpy(), ds.continuous_index.numpy()
+    train, valid = blocked_split(len(X), (0.8, 0.2), gap=10)
+    model = CEBRA(model_architecture="offset10-model", batch_size=512, learning_rate=3e-4, temperature=1.0,
+                  output_dimension=3, max_iterations=max_iterations, conditional="time_delta", time_offsets=10,
+                  device=device, verbose=verbose, random_state=random_state)
+    t0 = time.perf_counter(); model.fit(X[train], y[train]); secs = time.perf_counter() - t0
+    emb = model.transform(X)
+    pred = KNeighborsRegressor(n_neighbors=36, metric="cosine").fit(emb[train], y[train, 0]).predict(emb[valid])
+    err = np.abs(pred - y[valid, 0])
+    metrics = {"model": "CEBRA-Behavior offset10-model, 3-D, time_delta", "iterations": max_iterations,
+               "fit_seconds": round(secs, 2), "iterations_per_second": round(max_iterations / secs, 1),
+               "final_loss": round(float(model.loss_[-100:].mean()), 4), "train_bins": int(len(train)), "valid_bins": int(len(valid)),
+               "valid_median_abs_error_cm": round(float(np.median(err)) * 100, 2),
+               "valid_r2": round(float(1 - ((pred - y[valid, 0]) ** 2).sum() / ((y[valid, 0] - y[valid, 0].mean()) ** 2).sum()), 4)}
+    return model, emb, metrics
+
+# %% ../nbs/90_cli.ipynb 13
 def run_demo(out="neurolatent-demo", # output directory
              root=None, # a directory to look in first for the data
              synthetic:bool=False, # force the synthetic rat
              download:bool=True, # try to download the real recording when it is not found
+             max_iterations:int=5000, # CEBRA training steps (0: skip the fit)
+             device:str="cuda_if_available", # where to train
             ) -> dict:
-    "Load the rat recording, print and save its summary, and write the raster + position figure; returns the summary."
+    "Load the rat recording, summarise it, fit CEBRA-Behavior and write figures and metrics; returns the summary."
     import matplotlib.pyplot as plt
+    from neurolatent.plotting import plot_embedding, plot_embedding_interactive, plot_loss
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     ds, source = load_demo_data(root, synthetic, download)
     summary = summarize(ds, source)
     for k, v in summary.items(): print(f"{k:>18}: {v}")
     fig = plot_recording(ds)
     _atomic_savefig(fig, out / "recording.png", dpi=110); plt.close(fig)
-    fd, tmp = tempfile.mkstemp(dir=out, suffix=".json")
-    with os.fdopen(fd, "w") as f: json.dump(summary, f, indent=2)
-    os.replace(tmp, out / "summary.json")
-    print(f"wrote {out / 'recording.png'} and {out / 'summary.json'}")
+    _atomic_write_text(out / "summary.json", json.dumps(summary, indent=2))
+    written = ["recording.png", "summary.json"]
+    if max_iterations:
+        model, emb, metrics = fit_demo_model(ds, max_iterations, device)
+        for k, v in metrics.items(): print(f"{k:>26}: {v}")
+        pos, right = ds.continuous_index[:, 0].numpy(), ds.continuous_index[:, 1].numpy() > 0.5
+        fig = plt.figure(figsize=(10, 5))
+        for i, (m, name, cmap) in enumerate(((right, "running right", "cool"), (~right, "running left", "viridis"))):
+            plot_embedding(emb[m], pos[m], ax=fig.add_subplot(1, 2, i + 1, projection="3d"), cmap=cmap, title=f"{ds.name}: {name}")
+        _atomic_savefig(fig, out / "embedding.png", dpi=110); plt.close(fig)
+        html = plot_embedding_interactive(emb, pos, label_name="position (m)", title=f"CEBRA-Behavior embedding of {ds.name}").to_html(include_plotlyjs=True)
+        _atomic_write_text(out / "embedding.html", html)
+        ax = plot_loss(model); _atomic_savefig(ax.figure, out / "loss.png", dpi=110); plt.close(ax.figure)
+        _atomic_write_text(out / "metrics.json", json.dumps(metrics, indent=2))
+        written += ["embedding.png", "embedding.html", "loss.png", "metrics.json"]
+        summary["metrics"] = metrics
+    print("wrote " + ", ".join(str(out / w) for w in written))
     return summary
 
-# %% ../nbs/90_cli.ipynb 15
+# %% ../nbs/90_cli.ipynb 17
 def main(argv:list|None=None, # arguments (default: sys.argv[1:])
         ) -> int:
     "Entry point of the `neurolatent` console script."
@@ -128,6 +169,8 @@ def main(argv:list|None=None, # arguments (default: sys.argv[1:])
     m.add_argument("--root", help="a directory to look in first for the data")
     m.add_argument("--synthetic", action="store_true", help="use the synthetic rat even if the real one is available")
     m.add_argument("--no-download", action="store_true", help="never try the network")
-    m.set_defaults(func=lambda a: run_demo(a.out, a.root, a.synthetic, not a.no_download) and 0)
+    m.add_argument("--iterations", type=int, default=5000, help="CEBRA training steps (0: no fit)")
+    m.add_argument("--device", default="cuda_if_available", help="cuda_if_available, cuda, mps or cpu")
+    m.set_defaults(func=lambda a: run_demo(a.out, a.root, a.synthetic, not a.no_download, a.iterations, a.device) and 0)
     args = p.parse_args(argv)
     return args.func(args)

@@ -5,18 +5,22 @@
 # %% ../nbs/00_core.ipynb 2
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import numbers
+import os
 import random
 import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
 # %% auto 0
 __all__ = ['get_device', 'Seeds', 'check_random_state', 'seed_everything', 'check_array', 'check_lengths', 'check_min_samples',
-           'Registry']
+           'Registry', 'atomic_path']
 
 # %% ../nbs/00_core.ipynb 5
 _DEVICE_CHOICES = ("cuda_if_available", "cuda", "mps", "cpu")
@@ -176,3 +180,17 @@ class Registry:
     def __contains__(self, name): return name in self._items
     def __len__(self): return len(self._items)
     def __repr__(self): return f"Registry({self.kind!r}, {self.get_options()})"
+
+# %% ../nbs/00_core.ipynb 25
+@contextlib.contextmanager
+def atomic_path(path, # the file to (re)place
+               ):
+    "Context manager yielding a temporary path beside `path` that replaces `path` atomically on success."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part" + path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp): os.remove(tmp)

@@ -8,19 +8,17 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-import tempfile
 import threading
-import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import torch
 
-from .core import Registry, check_array, check_lengths
+from .core import Registry, atomic_path, check_array, check_lengths
 
 # %% auto 0
 __all__ = ['Dataset', 'blocked_split', 'DatasetNotFoundError', 'ChecksumError', 'DatasetSpec', 'register_dataset', 'search_path',
@@ -202,21 +200,16 @@ def download_file(url:str, # where to fetch from
     "Download `url` to `dest` through a temporary file, verify its checksum, then move it into place atomically."
     why = _reachable(url)
     if why: raise ConnectionError(f"cannot reach {urllib.parse.urlsplit(url).hostname} ({why})")
-    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
-    h = hashlib.md5()
-    try:
-        with os.fdopen(fd, "wb") as f, urllib.request.urlopen(url, timeout=timeout) as r:
-            from tqdm.auto import tqdm
-            total = int(r.headers.get("Content-Length") or 0) or None
-            with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
-                for block in iter(lambda: r.read(1 << 20), b""):
-                    f.write(block); h.update(block); bar.update(len(block))
+    dest, h = Path(dest), hashlib.md5()
+    from tqdm.auto import tqdm
+    with atomic_path(dest) as tmp, open(tmp, "wb") as f, urllib.request.urlopen(url, timeout=timeout) as r:
+        total = int(r.headers.get("Content-Length") or 0) or None
+        with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
+            for block in iter(lambda: r.read(1 << 20), b""):
+                f.write(block); h.update(block); bar.update(len(block))
+        f.close()
         if md5 and h.hexdigest() != md5:
             raise ChecksumError(f"downloaded {url} has MD5 {h.hexdigest()}, expected {md5}; the file was discarded.")
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
     return dest
 
 # %% ../nbs/01_data.ipynb 21

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
 import torch.nn.functional as F
 from torch import nn
 
@@ -16,7 +15,7 @@ from .core import Registry
 # %% auto 0
 __all__ = ['Offset', 'Encoder', 'ConvEncoder', 'MLPEncoder', 'get_options', 'init']
 
-# %% ../nbs/10_models.ipynb 5
+# %% ../nbs/10_models.ipynb 6
 @dataclass(frozen=True)
 class Offset:
     "Bins an encoder sees before (`left`) and from (`right`, including `t` itself) each time point."
@@ -26,7 +25,7 @@ class Offset:
     def receptive_field(self) -> int: return self.left + self.right
     def pad(self) -> tuple: return (self.left, self.right - 1)
 
-# %% ../nbs/10_models.ipynb 8
+# %% ../nbs/10_models.ipynb 9
 class _Residual(nn.Module):
     "A convolution + GELU whose input, cropped to its output length, is added back."
     def __init__(self, units, kernel=3):
@@ -79,7 +78,7 @@ class MLPEncoder(Encoder):
             if i < len(self.layers) - 1: h = F.gelu(h)
         return self._head(h)
 
-# %% ../nbs/10_models.ipynb 10
+# %% ../nbs/10_models.ipynb 11
 _MODELS = Registry("model")
 
 def _conv(blocks, last, offset):

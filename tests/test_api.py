@@ -39,7 +39,8 @@ def test_library_does_not_import_the_dev_stack():
 
 
 def test_top_level_api():
-    from neurolatent import Dataset, datasets, get_device, seed_everything  # noqa: F401
+    from neurolatent import CEBRA, Dataset, datasets, get_device, plot_embedding, plot_loss, seed_everything  # noqa: F401
+    assert {"fit", "transform", "save", "load", "partial_fit", "fit_transform"} <= set(dir(CEBRA))
     assert "rat-hippocampus-single-buddy" in datasets.get_options()
     assert callable(datasets.init)
 
