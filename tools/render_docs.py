@@ -11,6 +11,7 @@ import configparser
 import html
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,23 @@ def strip_directives(src):
     return "\n".join(lines)
 
 
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+
+
+def share_css(page, out_path):
+    "Move the page's inline <style> blocks (the same ~3000 lines on every page) into one docs/nb.css."
+    css = "\n".join(m.group(0).split(">", 1)[1].rsplit("</style", 1)[0] for m in _STYLE.finditer(page))
+    doc_root = next(p for p in out_path.parents if p.name == "docs")
+    sheet = doc_root / "nb.css"
+    if not sheet.exists() or sheet.read_text() != css: sheet.write_text(css)
+    href = os.path.relpath(sheet, out_path.parent)
+    first = [True]
+    def repl(_):
+        if first[0]: first[0] = False; return f'<link rel="stylesheet" href="{href}">'
+        return ""
+    return _STYLE.sub(repl, page)
+
+
 def render(nb_path, out_path, skip_flags):
     nb = read_nb(nb_path)
     def no_eval(cell):
@@ -61,6 +79,7 @@ def render(nb_path, out_path, skip_flags):
     nb.cells = cells
     node = nbformat.from_dict(json.loads(json.dumps(nb)))
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(node)
+    body = share_css(body, out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_suffix(".html.part"); tmp.write_text(body); os.replace(tmp, out_path)
     title = next((l.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown" for l in c.source.splitlines() if l.startswith("# ")), nb_path.stem)
