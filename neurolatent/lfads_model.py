@@ -271,13 +271,15 @@ def batch_indices(key, # the training key
     kb, kn = jax.random.split(jax.random.fold_in(key, step))
     return jax.random.choice(kb, n_trials, (batch_size,), replace=False), kn
 
+_global_norm = optax.tree.norm if hasattr(getattr(optax, "tree", None), "norm") else optax.global_norm  # optax ≥ 0.2.4 / older
+
 def _fingerprint(idx): return jnp.sum(idx.astype(jnp.uint32) * (2 * jnp.arange(idx.shape[0], dtype=jnp.uint32) + 1))
 
 def _train_step(params, opt_state, step, key, data, hps, tc):
     idx, kn = batch_indices(key, step, data.shape[0], tc.batch_size)
     (_, terms), grads = jax.value_and_grad(lfads_losses, has_aux=True)(params, data[idx], kn, tc.kl_scale(step), hps)
     updates, opt_state = tc.optimizer().update(grads, opt_state, params)
-    terms = dict(terms, grad_norm=optax.global_norm(grads), batch_fingerprint=_fingerprint(idx),
+    terms = dict(terms, grad_norm=_global_norm(grads), batch_fingerprint=_fingerprint(idx),
                  key_fingerprint=jax.random.key_data(kn).ravel()[-1])
     return optax.apply_updates(params, updates), opt_state, terms
 
