@@ -164,7 +164,6 @@ _HYBRID_KEYS = _KEYS + ("behavior_total", "time_total")
 def _train(self:CEBRA, Xd, sampler, steps, sync_every=25):
     "Run `steps` optimisation steps; append to `history_`; raise on a non-finite loss."
     model, crit, opt, off = self.model_, self.criterion_, self.optimizer_, self.offset_
-    windows = Xd.unfold(0, off.receptive_field, 1)  # (T - rf + 1, N, rf) view: window w covers t = w + left
     B = self.batch_size or sampler.n
     keys = _HYBRID_KEYS if self.hybrid else _KEYS
     hist = torch.empty(steps, len(keys), device=Xd.device)
@@ -174,7 +173,7 @@ def _train(self:CEBRA, Xd, sampler, steps, sync_every=25):
         for i in range(steps):
             b = sampler.sample(B)
             parts = [b.reference, b.positive] + ([b.time_positive] if self.hybrid else []) + [b.negative]
-            z = model(windows.index_select(0, torch.cat(parts) - off.left))  # (k·B, N, rf), contiguous
+            z = model.embed_windows(Xd, torch.cat(parts) - off.left)  # (k·B, D); window of t starts at t - left
             if self.hybrid:
                 ref, pos, tpos, neg = z.split(B)
                 lb, pb, nb = crit(ref[:, :3], pos[:, :3], neg[:, :3])

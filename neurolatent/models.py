@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import torch
 import torch.nn.functional as F
 from torch import nn
 
@@ -15,7 +16,7 @@ from .core import Registry
 # %% auto 0
 __all__ = ['Offset', 'Encoder', 'ConvEncoder', 'MLPEncoder', 'get_options', 'init']
 
-# %% ../nbs/10_models.ipynb 6
+# %% ../nbs/10_models.ipynb 5
 @dataclass(frozen=True)
 class Offset:
     "Bins an encoder sees before (`left`) and from (`right`, including `t` itself) each time point."
@@ -25,7 +26,7 @@ class Offset:
     def receptive_field(self) -> int: return self.left + self.right
     def pad(self) -> tuple: return (self.left, self.right - 1)
 
-# %% ../nbs/10_models.ipynb 9
+# %% ../nbs/10_models.ipynb 8
 class _Residual(nn.Module):
     "A convolution + GELU whose input, cropped to its output length, is added back."
     def __init__(self, units, kernel=3):
@@ -78,7 +79,7 @@ class MLPEncoder(Encoder):
             if i < len(self.layers) - 1: h = F.gelu(h)
         return self._head(h)
 
-# %% ../nbs/10_models.ipynb 11
+# %% ../nbs/10_models.ipynb 10
 _MODELS = Registry("model")
 
 def _conv(blocks, last, offset):
@@ -114,3 +115,41 @@ def init(name:str, # architecture name, see `get_options()`
         if int(v) != v or v < 1: raise ValueError(f"{what} must be a positive integer, got {v}.")
     make, normalize = _MODELS.get(name)
     return make(int(num_neurons), int(num_units), int(num_output), normalize)
+
+# %% ../nbs/10_models.ipynb 17
+class _GatherWindows(torch.autograd.Function):
+    "`(C, L)` sequence → `(M, C, length)` windows starting at `starts`; the backward scatters straight into `(C, L)`."
+    @staticmethod
+    def forward(ctx, seq, starts, length):
+        ctx.save_for_backward(starts); ctx.length, ctx.L = length, seq.shape[1]
+        return seq.unfold(1, length, 1).index_select(1, starts).transpose(0, 1).contiguous()
+    @staticmethod
+    def backward(ctx, g):
+        starts, = ctx.saved_tensors
+        pos = (starts[:, None] + torch.arange(ctx.length, device=starts.device)).reshape(-1)
+        grad = g.new_zeros(g.shape[1], ctx.L)
+        grad.index_add_(1, pos, g.transpose(0, 1).reshape(g.shape[1], -1))
+        return grad, None, None
+
+def _conv_embed_windows(self:ConvEncoder, seq, # (T, N) one recording
+                        starts, # (M,) window starts, 0 ≤ s ≤ T - receptive_field
+                       ): # (M, output_dimension)
+    "Embeddings of the windows `seq[s : s + receptive_field]`, sharing the leading layers' work across windows."
+    T, M, rf = seq.shape[0], len(starts), self.offset.receptive_field
+    lengths = [rf - 1 - 2 * k for k in range(len(self.blocks) + 1)]  # per-window output length: first conv, each block
+    n_full = next((i for i, L in enumerate(lengths) if not T < M * L), len(lengths))
+    if n_full == 0:  # windows cover fewer points than the recording has: gather the input windows
+        return self(seq.unfold(0, rf, 1).index_select(0, starts))
+    w = self.first.weight  # (H, N, 2): the first convolution as one (T, N) @ (N, 2H) product
+    P = seq @ torch.cat([w[:, :, 0].T, w[:, :, 1].T], 1)
+    H = w.shape[0]
+    h = F.gelu((P[:-1, :H] + P[1:, H:]).T + self.first.bias[:, None])[None]  # (1, H, T - 1)
+    for blk in self.blocks[:n_full - 1]: h = blk(h)
+    z = self.last(self.blocks[n_full - 1:](_GatherWindows.apply(h[0], starts, lengths[n_full - 1])))
+    return self._head(z.squeeze(-1))
+ConvEncoder.embed_windows = _conv_embed_windows
+
+def _mlp_embed_windows(self:MLPEncoder, seq, starts):
+    "Embeddings of the time points `starts` of `seq` (the receptive field is one bin)."
+    return self(seq.index_select(0, starts))
+MLPEncoder.embed_windows = _mlp_embed_windows
