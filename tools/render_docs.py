@@ -79,8 +79,8 @@ def render(nb_path, out_path, skip_flags):
     nb.cells = cells
     node = nbformat.from_dict(json.loads(json.dumps(nb)))
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(node)
-    body = share_css(body, out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    body = share_css(body, out_path)
     tmp = out_path.with_suffix(".html.part"); tmp.write_text(body); os.replace(tmp, out_path)
     title = next((l.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown" for l in c.source.splitlines() if l.startswith("# ")), nb_path.stem)
     sub = next((l.lstrip("> ").strip() for c in nb.cells if c.cell_type == "markdown" for l in c.source.splitlines() if l.startswith("> ")), "")
