@@ -11,6 +11,7 @@ import numbers
 import os
 import random
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,6 +192,9 @@ def atomic_path(path, # the file to (re)place
     os.close(fd)
     try:
         yield Path(tmp)
+        if path.exists(): mode = stat.S_IMODE(path.stat().st_mode)
+        else: mask = os.umask(0); os.umask(mask); mode = 0o666 & ~mask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
