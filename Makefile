@@ -1,10 +1,13 @@
 # Two commands for a fresh machine (Python >= 3.10): `make demo` and `make test`.
 # Both create .venv when missing, install torch==2.13.0 first if the venv has no torch (a bare `torch`
-# requirement would pull a multi-GB CUDA build), then `pip install -e ".[dev]"`.
+# requirement would pull a multi-GB CUDA build), then `pip install -e ".[dev]"`; `make test` adds the bench,
+# distributed and dandi extras (upstream cebra for the parity tests, dask for GridSearch, dandi for NWB access).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.neurolatent-installed
+# the tests also need the optional extras: upstream cebra (parity tests), dask (GridSearch), dandi (NWB access)
+TEST_STAMP := $(VENV)/.neurolatent-test-extras
 
 .PHONY: demo test install docs export clean-nbs check-sync bench
 
@@ -18,13 +21,17 @@ $(STAMP): $(PY) setup.py settings.ini
 	$(PY) -m pip install -q -e ".[dev]"
 	@touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e ".[dev,bench,distributed,dandi]"
+	@touch $(TEST_STAMP)
+
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/neurolatent demo
 
 # The notebooks are the source: exporting and cleaning them must change nothing that is committed.
-check-sync: $(STAMP)
+check-sync: $(TEST_STAMP)
 	$(VENV)/bin/nbdev_export
 	$(VENV)/bin/nbdev_clean
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \

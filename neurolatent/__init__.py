@@ -12,7 +12,8 @@ from .cebra import CEBRA
 from .core import get_device, seed_everything
 from .data import Dataset
 
-_PLOTS = ("plot_loss", "plot_temperature", "plot_embedding", "plot_embedding_interactive")
+_PLOTS = ("plot_loss", "plot_temperature", "plot_embedding", "plot_embedding_interactive", "plot_consistency",
+          "compare_models", "plot_overview")
 
 def __getattr__(name):
     if name in _PLOTS:

@@ -9,7 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 # %% auto 0
-__all__ = ['plot_loss', 'plot_temperature', 'plot_embedding', 'plot_embedding_interactive']
+__all__ = ['plot_loss', 'plot_temperature', 'plot_embedding', 'plot_embedding_interactive', 'compare_models', 'plot_overview',
+           'consistency_matrix', 'plot_consistency']
 
 # %% ../nbs/23_plotting.ipynb 8
 def _history(model):
@@ -101,3 +102,71 @@ def plot_embedding_interactive(embedding, # (T, D) embedding
     fig = go.Figure(trace)
     fig.update_layout(title=title, margin=dict(l=0, r=0, t=30 if title else 0, b=0), width=600, height=500)
     return fig
+
+# %% ../nbs/23_plotting.ipynb 20
+def compare_models(models:list, # fitted `CEBRA` models
+                   labels:list|None=None, # a legend label per model (default: model 0, 1, ...)
+                   ax=None, # matplotlib axes
+                   cmap:str="viridis", # colormap that spreads the models' colours
+                   **kwargs): # passed to `ax.plot`
+    "Loss curves of several models on one axis."
+    if not isinstance(models, (list, tuple)) or not models: raise ValueError("models must be a non-empty list of fitted models.")
+    labels = [f"model {i}" for i in range(len(models))] if labels is None else list(labels)
+    if len(labels) != len(models): raise ValueError(f"Got {len(models)} models but {len(labels)} labels.")
+    ax = ax or plt.subplots(figsize=(6, 3.5))[1]
+    colors = plt.get_cmap(cmap)(np.linspace(0, 0.9, len(models)))
+    for m, lab, c in zip(models, labels, colors): ax.plot(_history(m)["total"], color=c, label=str(lab), **kwargs)
+    ax.set(xlabel="step", ylabel="InfoNCE loss"); ax.legend(fontsize="small")
+    return ax
+
+def plot_overview(model, # a fitted `CEBRA`
+                  X, # (T, N) neural data to embed
+                  labels=None, # (T,) values to colour the embedding by
+                  idx_order:tuple|None=None, # embedding dimensions to show
+                  figsize:tuple=(15, 4)):
+    "Loss, temperature and embedding of one model in a row; returns the figure."
+    emb = model.transform(X)
+    fig = plt.figure(figsize=figsize)
+    plot_loss(model, ax=fig.add_subplot(1, 3, 1)); plot_temperature(model, ax=fig.add_subplot(1, 3, 2))
+    _, idx, _ = _check_embedding(emb, labels, idx_order)
+    plot_embedding(emb, labels, idx_order=idx, ax=fig.add_subplot(1, 3, 3, projection="3d" if len(idx) == 3 else None), title="embedding")
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/23_plotting.ipynb 24
+def consistency_matrix(scores, # (P,) scores from `metrics.consistency_score`
+                       pairs, # (P, 2) the ordered pairs they belong to
+                       ids, # the ids of the runs or datasets (order of rows and columns)
+                      ) -> tuple: # ((K, K) matrix with NaN where no pair was scored, (K,) ids)
+    "Scores of ordered pairs as a square matrix: entry [i, j] is the score of pair (ids[i], ids[j])."
+    scores, pairs = np.asarray(scores, dtype=float).reshape(-1), np.asarray(pairs).reshape(-1, 2)
+    if len(scores) != len(pairs): raise ValueError(f"Got {len(scores)} scores but {len(pairs)} pairs.")
+    uniq = list(dict.fromkeys(np.asarray(ids).tolist()))
+    pos = {str(k): i for i, k in enumerate(uniq)}
+    mat = np.full((len(uniq), len(uniq)), np.nan)
+    for s, (a, b) in zip(scores, pairs.tolist()):
+        if str(a) not in pos or str(b) not in pos: raise ValueError(f"Pair ({a}, {b}) names an id not in ids {uniq}.")
+        mat[pos[str(a)], pos[str(b)]] = s
+    return mat, np.array(uniq)
+
+def plot_consistency(scores, # (P,) scores from `metrics.consistency_score`
+                     pairs, # (P, 2) ordered pairs
+                     ids, # ids of the runs or datasets
+                     ax=None, # matplotlib axes
+                     cmap:str="viridis", # colormap
+                     vmin:float=0.0, vmax:float=1.0, # colour range (R²)
+                     annotate:bool=True, # print each score in its cell
+                     title:str="Consistency (R²)",
+                     colorbar:bool=True):
+    "Heatmap of consistency scores, one row and one column per run or dataset."
+    mat, names = consistency_matrix(scores, pairs, ids)
+    ax = ax or plt.subplots(figsize=(1.0 + 0.6 * len(names), 0.6 + 0.6 * len(names)))[1]
+    im = ax.imshow(mat, cmap=cmap, vmin=vmin, vmax=vmax)
+    ax.set_xticks(range(len(names)), [str(n) for n in names], rotation=45, ha="right")
+    ax.set_yticks(range(len(names)), [str(n) for n in names])
+    ax.set(xlabel="predicted", ylabel="predictor", title=title)
+    if annotate:
+        for i, j in zip(*np.nonzero(~np.isnan(mat))):
+            ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center", fontsize=8, color="w" if mat[i, j] < (vmin + vmax) / 2 else "k")
+    if colorbar: ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    return ax
