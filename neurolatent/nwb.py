@@ -5,9 +5,11 @@
 # %% ../nbs/03_nwb.ipynb 3
 from __future__ import annotations
 
+import importlib
+import urllib.parse
 import warnings
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 import h5py
@@ -15,11 +17,14 @@ import numpy as np
 import pandas as pd
 from pynwb import NWBHDF5IO, NWBFile, TimeSeries
 from pynwb.base import ImageReferences, Images
-from pynwb.image import GrayscaleImage, IndexSeries
+from pynwb.image import GrayscaleImage, ImageSeries, IndexSeries
 from pynwb.ophys import DfOverF, ImageSegmentation, OpticalChannel, RoiResponseSeries
 
+from .data import _reachable
+
 # %% auto 0
-__all__ = ['write_movie_fixture', 'NWBHandle', 'open_nwb', 'dff_traces', 'stimulus_table', 'align_frames', 'align_frames_loop']
+__all__ = ['DANDI_API', 'write_movie_fixture', 'NWBHandle', 'open_nwb', 'dandi_url', 'dandi_download', 'stream_nwb', 'dff_traces',
+           'stimulus_table', 'align_frames', 'align_frames_loop']
 
 # %% ../nbs/03_nwb.ipynb 7
 def _schedule(movies, n_frames, repeats, hold, monitor_hz, spontaneous, gap, lead=1.0):
@@ -39,13 +44,17 @@ def _rewrite(group, key, values):
     del group[key]
     group.create_dataset(key, data=values).attrs.update(attrs)
 
-def _add_allen_quirks(path, series):
-    "Store `series` as the Allen files do: data ROI × time, and one timestamp more than there are samples."
+def _add_allen_quirks(path, series, stimuli):
+    "Store `series` as the Allen files do (data ROI × time, one extra timestamp); link `stimuli` to ImageSeries templates."
     with h5py.File(path, "r+") as f:
         g = f[series]
         ts = g["timestamps"][()]
         _rewrite(g, "data", g["data"][()].T)
         _rewrite(g, "timestamps", np.r_[ts, 2 * ts[-1] - ts[-2]])
+        for name in stimuli:  # NWB < 2.5 style: IndexSeries.indexed_timeseries -> an ImageSeries of the movie frames
+            index = f[f"stimulus/presentation/{name}"]
+            del index["indexed_images"], f[f"stimulus/templates/{name}_frames"]
+            index["indexed_timeseries"] = h5py.SoftLink(f"/stimulus/templates/{name}")
 
 def write_movie_fixture(path:str|Path, # where to write the `.nwb` file (overwritten)
                         n_rois:int=20, # number of ROIs (cells)
@@ -99,11 +108,14 @@ def write_movie_fixture(path:str|Path, # where to write the `.nwb` file (overwri
     for k, name in enumerate(names):
         shown = flip_stim == k
         if not shown.any(): continue
-        images = [GrayscaleImage(name=f"frame_{i:04d}", data=rng.integers(0, 256, (8, 8), dtype=np.uint8))
-                  for i in range(1 if k == 0 else n_frames)]
-        template = Images(name=name, images=images, description=f"frames of {name}",
+        pixels = rng.integers(0, 256, (1 if k == 0 else n_frames, 8, 8), dtype=np.uint8)
+        images = [GrayscaleImage(name=f"frame_{i:04d}", data=frame) for i, frame in enumerate(pixels)]
+        template = Images(name=f"{name}_frames" if quirks else name, images=images, description=f"frames of {name}",
                           order_of_images=ImageReferences(name="order_of_images", data=images))
         nwb.add_stimulus_template(template)
+        if quirks:  # the Allen files keep each movie as an ImageSeries (linked in `_add_allen_quirks`)
+            nwb.add_stimulus_template(ImageSeries(name=name, data=pixels, unit="NA", rate=monitor_hz / hold,
+                                                  description=f"frames of {name}"))
         nwb.add_stimulus(IndexSeries(name=name, data=flip_frame[shown].astype(np.uint32), unit="N/A",
                                      indexed_images=template, timestamps=flip_t[shown],
                                      description=f"frame shown at each monitor refresh; tuning "
@@ -124,7 +136,7 @@ def write_movie_fixture(path:str|Path, # where to write the `.nwb` file (overwri
         name="imaging_plane_1", data=dff.astype(np.float32), unit="NA", timestamps=t,
         rois=rois.create_roi_table_region(region=list(range(n_rois)), description="all ROIs")))
     with NWBHDF5IO(path, "w") as io: io.write(nwb)
-    if quirks: _add_allen_quirks(path, "processing/ophys/DfOverF/imaging_plane_1")
+    if quirks: _add_allen_quirks(path, "processing/ophys/DfOverF/imaging_plane_1", [n for n in names if (flip_stim == names.index(n)).any()])
     return path
 
 # %% ../nbs/03_nwb.ipynb 12
@@ -132,10 +144,12 @@ _QUIRK_WARNINGS = r".*(does not match the length of rois|Length of data does not
 
 class NWBHandle:
     "An NWB file open for lazy reading: `.nwb` is the `pynwb.NWBFile`; `close()` (or leaving `with`) closes it."
-    def __init__(self, path:Path, io:NWBHDF5IO, nwb:NWBFile): self.path, self.io, self.nwb = path, io, nwb
+    def __init__(self, path:Path|str, io:NWBHDF5IO, nwb:NWBFile, closers:Sequence=()):
+        self.path, self.io, self.nwb, self._closers = path, io, nwb, tuple(closers)
     def close(self):
-        "Close the underlying HDF5 file; datasets read from it become invalid."
+        "Close the underlying HDF5 file (and a remote connection); datasets read from it become invalid."
         self.io.close()
+        for close in self._closers: close()
     def __enter__(self) -> NWBFile: return self.nwb
     def __exit__(self, *exc): self.close()
     def __repr__(self): return f"NWBHandle({str(self.path)!r}, identifier={self.nwb.identifier!r})"
@@ -164,6 +178,103 @@ def open_nwb(path:str|Path, # a local `.nwb` file
     return NWBHandle(path, io, nwb)
 
 # %% ../nbs/03_nwb.ipynb 20
+DANDI_API = "https://api.dandiarchive.org/api"  # the DANDI archive's REST API
+_EXISTING = ("overwrite-different", "refresh", "skip", "overwrite", "error")  # the dandi client's `existing` modes
+
+def _require(module:str, extra:str="dandi"):
+    "Import the optional `module`, or raise an ImportError naming the extra that installs it."
+    try: return importlib.import_module(module)
+    except ImportError as e:
+        raise ImportError(f"{module.split('.')[0]} is not installed; install it with `pip install neurolatent[{extra}]`.") from e
+
+def _dandiset_id(dandiset_id) -> str:
+    "The six-digit DANDI identifier, e.g. '000036' for 36 or '36'."
+    s = str(dandiset_id).strip()
+    if s.isdigit() and len(s) <= 6 and not isinstance(dandiset_id, bool): return s.zfill(6)
+    raise ValueError(f"dandiset_id must be a DANDI number such as '000036', got {dandiset_id!r}")
+
+def _asset_path(asset_path) -> str:
+    "A relative asset path inside a dandiset, e.g. 'sub-389014/sub-389014_ses-..._ophys.nwb'."
+    p = str(asset_path).strip()
+    parts = PurePosixPath(p).parts
+    if not p or p.startswith("/") or p.endswith("/") or ".." in parts:
+        raise ValueError(f"asset_path must be a file path inside the dandiset such as "
+                         f"'sub-389014/sub-389014_ses-20180705T152908_behavior+image+ophys.nwb', got {asset_path!r}")
+    return p
+
+def _check_online(url, what):
+    "Raise ConnectionError within seconds if `url`'s host cannot be reached, saying what could not be done."
+    why = _reachable(url)
+    if why:
+        raise ConnectionError(f"Cannot reach {urllib.parse.urlsplit(url).hostname} to {what} ({why}). Check the "
+                              "network connection (and that NEUROLATENT_OFFLINE is not set), or copy the file here "
+                              "another way and open it with open_nwb(path).")
+
+def _dandi_asset(dandiset_id, asset_path, version, api_url):
+    "The `dandi` client's RemoteAsset for `asset_path` of `dandiset_id` at `version`."
+    dandiapi, exceptions = _require("dandi.dandiapi"), _require("dandi.exceptions")
+    client = dandiapi.DandiAPIClient(api_url=api_url)
+    try: return client.get_dandiset(dandiset_id, version).get_asset_by_path(asset_path)
+    except exceptions.NotFoundError as e:
+        raise FileNotFoundError(f"DANDI has no asset {asset_path!r} in dandiset {dandiset_id} (version "
+                                f"{version or 'latest'}): {e}") from None
+
+def dandi_url(dandiset_id:str|int, # the dandiset, e.g. '000036'
+              asset_path:str, # the file inside it, e.g. 'sub-389014/sub-389014_ses-..._behavior+image+ophys.nwb'
+              version:str|None=None, # a published version such as '0.220510.1712', 'draft', or None for the latest
+              api_url:str=DANDI_API, # the archive's API
+             ) -> str:
+    "The direct (redirect-free) HTTPS URL of a DANDI asset's content, for `stream_nwb`."
+    did, path = _dandiset_id(dandiset_id), _asset_path(asset_path)
+    _check_online(api_url, f"look up {path} in dandiset {did}")
+    return _dandi_asset(did, path, version, api_url).get_content_url(follow_redirects=1, strip_query=True)
+
+def dandi_download(dandiset_id:str|int, # the dandiset, e.g. '000036'
+                   asset_path:str, # the file inside it, e.g. 'sub-389014/sub-389014_ses-..._behavior+image+ophys.nwb'
+                   dest:str|Path=".", # directory to download into
+                   version:str|None=None, # a published version, 'draft', or None for the latest
+                   existing:str="overwrite-different", # a file already in `dest`: check its checksum ('skip': trust it)
+                   api_url:str=DANDI_API, # the archive's API
+                  ) -> Path:
+    "Download one DANDI asset into `dest` with the `dandi` client (checksum-verified, resumable); return its path."
+    did, path = _dandiset_id(dandiset_id), _asset_path(asset_path)
+    if existing not in _EXISTING: raise ValueError(f"existing must be one of {_EXISTING}, got {existing!r}")
+    dest = Path(dest).expanduser()
+    target = dest / PurePosixPath(path).name
+    if existing == "skip" and target.is_file(): return target
+    _check_online(api_url, f"download {path} of dandiset {did}")
+    download = _require("dandi.download")
+    asset = _dandi_asset(did, path, version, api_url)
+    dest.mkdir(parents=True, exist_ok=True)
+    download.download(asset.api_url, dest, existing=existing)
+    if not target.is_file():
+        raise FileNotFoundError(f"the dandi client finished without writing {target}; see its messages above.")
+    return target
+
+def stream_nwb(url:str, # HTTP(S) URL of an NWB file that serves byte ranges, e.g. from `dandi_url`
+              ) -> NWBHandle:
+    "Open a remote NWB file read-only without downloading it (remfile + h5py); use like `open_nwb`."
+    if not str(url).startswith(("http://", "https://")):
+        raise ValueError(f"stream_nwb needs an http(s) URL, got {url!r}; open local files with open_nwb(path).")
+    _check_online(url, f"stream {url}")
+    remfile = _require("remfile")
+    remote = remfile.File(url)
+    try:
+        h5 = h5py.File(remote, "r")
+    except OSError as e:
+        remote.close()
+        raise ValueError(f"{url} is not a readable NWB/HDF5 file (HDF5 says: {e}).") from None
+    try:
+        io = NWBHDF5IO(file=h5, mode="r")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=_QUIRK_WARNINGS)
+            nwb = io.read()
+    except Exception as e:
+        h5.close(); remote.close()
+        raise ValueError(f"{url} is HDF5, but pynwb cannot read it as NWB ({type(e).__name__}: {e}).") from e
+    return NWBHandle(url, io, nwb, closers=(h5.close, remote.close))
+
+# %% ../nbs/03_nwb.ipynb 25
 def _timestamps(series, n) -> np.ndarray:
     "Times of the samples of `series` in s: the stored timestamps, or `starting_time` + k / `rate` for `n` samples."
     if series.timestamps is not None: return np.asarray(series.timestamps[:], dtype=float)
@@ -197,7 +308,7 @@ def dff_traces(nwb:NWBFile, # an open NWB file, from `open_nwb`
     window = data[i0:i1] if axis == 0 else data[:, i0:i1].T
     return np.ascontiguousarray(window, dtype=np.float32).reshape(i1 - i0, -1), timestamps[i0:i1]
 
-# %% ../nbs/03_nwb.ipynb 29
+# %% ../nbs/03_nwb.ipynb 34
 _BREAK = 2.5  # refresh intervals: a longer pause in a stimulus series ends a run of back-to-back presentations
 
 def _n_samples(n_data, n_timestamps, what) -> int:
@@ -235,7 +346,7 @@ def stimulus_table(nwb:NWBFile, # an open NWB file, from `open_nwb`
     table["stop_time"] = np.minimum(table.stop_time.to_numpy(), next_start)
     return table
 
-# %% ../nbs/03_nwb.ipynb 36
+# %% ../nbs/03_nwb.ipynb 44
 _TABLE_COLUMNS = ("stimulus", "start_time", "stop_time", "frame", "repeat")
 
 def _labels(time, stimulus, frame, repeat) -> pd.DataFrame:
