@@ -22,7 +22,7 @@ from .losses import InfoNCE
 from .sampling import Sampler
 
 # %% auto 0
-__all__ = ['split_labels', 'CEBRA', 'loss_', 'fit', 'partial_fit', 'transform', 'fit_transform', 'save', 'load']
+__all__ = ['split_labels', 'CEBRA', 'loss_', 'fit', 'partial_fit', 'adapt', 'transform', 'fit_transform', 'save', 'load']
 
 # %% ../nbs/13_cebra.ipynb 6
 def split_labels(ys:tuple, # label arrays, each (T,) or (T, d)
@@ -153,7 +153,8 @@ def _init_model(self:CEBRA, num_neurons, device):
     params = list(self.model_.parameters()) + list(self.criterion_.parameters())
     self.optimizer_ = _optimizer(params, self.learning_rate, self.optimizer_kwargs, device)
     self.offset_ = self.model_.offset
-    self.n_features_in_ = num_neurons
+    self.n_features_in_, self.num_sessions_ = num_neurons, None  # num_sessions_: an int for multi-session models
+    self.__dict__.pop("n_features_", None)
     self.history_ = {}
 CEBRA._init_model = _init_model
 
@@ -212,9 +213,17 @@ def loss_(self:CEBRA) -> np.ndarray:
 CEBRA.loss_ = loss_
 
 # %% ../nbs/13_cebra.ipynb 20
+def _is_sessions(X) -> bool:
+    "True when `X` is a list of recordings (multi-session) rather than one `(T, N)` array."
+    return isinstance(X, (list, tuple)) and len(X) > 0 and np.ndim(X[0]) == 2
+
 def _fit(self:CEBRA, X, ys, reset):
-    if isinstance(X, (list, tuple)) and len(X) and np.ndim(X[0]) == 2:
-        raise NotImplementedError("Multi-session training (a list of recordings) is not available yet; fit one session.")
+    if _is_sessions(X):
+        from neurolatent.multisession import fit_sessions  # lazy: multisession builds on this module
+        return fit_sessions(self, X, ys, reset)
+    if not reset and getattr(self, "num_sessions_", None) is not None:
+        raise ValueError(f"This model was fitted on {self.num_sessions_} sessions; partial_fit needs a list of "
+                         f"{self.num_sessions_} recordings. To fit a new recording with it, use adapt().")
     self._check_params()
     Xt, cont, disc, conditional = self._prepare_data(X, ys)
     device = get_device(self.device)
@@ -235,30 +244,66 @@ def _fit(self:CEBRA, X, ys, reset):
     self._train(Xt.to(device), sampler, self.max_iterations)
     return self
 
-def fit(self:CEBRA, X, *y):
+def fit(self:CEBRA, X, # (T, N) neural data, or a list of them (one per session)
+        *y, # labels: arrays (T,) / (T, d), or lists of them (one per session)
+        adapt:bool=False, # adapt a fitted model's input layer to `X` instead (upstream's `adapt=True`)
+       ):
     "Train a new encoder on `X` `(T, N)` and optional labels (see *Labels*); returns the estimator."
+    if adapt and hasattr(self, "model_"): return self.adapt(X, *y)
     return self._fit(X, y, reset=True)
 
 def partial_fit(self:CEBRA, X, *y):
     "Train for `max_iterations` more steps, starting from the current encoder and optimizer state."
     return self._fit(X, y, reset=False)
-CEBRA._fit, CEBRA.fit, CEBRA.partial_fit = _fit, fit, partial_fit
+def adapt(self:CEBRA, X, # (T, N) neural data of the new session (any number of neurons)
+          *y, # its labels, of the kinds the model was trained with
+          layers:str="input", # 'input': train only a fresh input layer, the rest frozen; 'all': train every layer
+          from_scratch:bool=False, # start from fresh random weights instead of the pretrained ones (a control)
+          session_id:int|None=None, # which encoder of a multi-session model to start from (default 0)
+          steps:int|None=None, # adaptation steps (None: `max_adapt_iterations`)
+          callback=None, # called as `callback(step, model)` every `callback_every` steps
+          callback_every:int=100, # steps between callbacks
+         ):
+    "Fit new data starting from this (single- or multi-session) model; the model becomes single-session on `X`."
+    from neurolatent.multisession import adapt as _adapt  # lazy: multisession builds on this module
+    return _adapt(self, X, *y, layers=layers, from_scratch=from_scratch, session_id=session_id, steps=steps,
+                  callback=callback, callback_every=callback_every)
+CEBRA._fit, CEBRA.fit, CEBRA.partial_fit, CEBRA.adapt = _fit, fit, partial_fit, adapt
 
 # %% ../nbs/13_cebra.ipynb 22
 def _check_fitted(self:CEBRA):
     if not hasattr(self, "model_"):
         raise RuntimeError("This CEBRA instance is not fitted yet; call fit(X, ...) first.")
 
+def _session_encoder(self:CEBRA, session_id, n_features=None):
+    "(encoder, its number of input neurons, a label for messages) for `session_id`."
+    S = getattr(self, "num_sessions_", None)
+    if S is None:
+        if session_id not in (None, 0):
+            raise ValueError(f"session_id={session_id!r} was given but this model was fitted on one session; omit session_id.")
+        return self.model_, self.n_features_in_, ""
+    if session_id is None:
+        hint = [i for i, n in enumerate(self.n_features_) if n == n_features]
+        raise ValueError(f"This model was fitted on {S} sessions; pass session_id (0 to {S - 1}) to choose the encoder"
+                         + (f" (session {hint[0]} has {n_features} neurons)." if len(hint) == 1 else "."))
+    if isinstance(session_id, (bool, np.bool_)) or not isinstance(session_id, (int, np.integer)) or not 0 <= session_id < S:
+        raise ValueError(f"session_id must be an integer from 0 to {S - 1} (the model has {S} sessions), got {session_id!r}.")
+    return self.model_[int(session_id)], self.n_features_[int(session_id)], f" (session {int(session_id)})"
+
 @torch.no_grad()
 def transform(self:CEBRA, X, # (T, N) neural data with the features the model was fitted on
               batch_size:int|None=None, # time points per chunk (None: 16384)
+              session_id:int|None=None, # which session's encoder, for a multi-session model
              ) -> np.ndarray: # (T, output_dimension), float32
-    "The embedding of every time point of `X`."
+    "The embedding of every time point of `X` (of session `session_id` for a multi-session model)."
     self._check_fitted()
     Xa = check_array(X, name="X", ndim=2)
-    if Xa.shape[1] != self.n_features_in_:
-        raise ValueError(f"X has {Xa.shape[1]} features but the model was fitted on {self.n_features_in_}.")
-    device = next(self.model_.parameters()).device
+    model, n_in, where = self._session_encoder(session_id, Xa.shape[1])
+    if Xa.shape[1] != n_in:
+        other = [i for i, n in enumerate(getattr(self, "n_features_", None) or []) if n == Xa.shape[1]]
+        hint = f" Pass session_id={other[0]}." if other and where else ""
+        raise ValueError(f"X has {Xa.shape[1]} features but the model was fitted on {n_in}{where}.{hint}")
+    device = next(model.parameters()).device
     Xt = torch.as_tensor(Xa.astype(np.float32, copy=False)).to(device)
     off = self.offset_
     if self.pad_before_transform:
@@ -267,22 +312,24 @@ def transform(self:CEBRA, X, # (T, N) neural data with the features the model wa
         check_min_samples(len(Xt), off.receptive_field, "X", f"({self.model_architecture} needs {off.receptive_field} bins per point.)")
     n_out = len(Xt) - off.receptive_field + 1
     chunk = batch_size or 16384
-    self.model_.eval()
+    model.eval()
     outs = []
     for s in range(0, n_out, chunk):
         piece = Xt[s:min(s + chunk, n_out) + off.receptive_field - 1]  # (L, N)
-        z = self.model_(piece if off.receptive_field == 1 else piece.T[None])  # (L, D), (1, D, L - rf + 1) or (1, D)
+        z = model(piece if off.receptive_field == 1 else piece.T[None])  # (L, D), (1, D, L - rf + 1) or (1, D)
         outs.append(z[0].T if z.dim() == 3 else z)
     return torch.cat(outs).cpu().numpy()
-CEBRA._check_fitted, CEBRA.transform = _check_fitted, transform
+CEBRA._check_fitted, CEBRA._session_encoder, CEBRA.transform = _check_fitted, _session_encoder, transform
 
 def fit_transform(self:CEBRA, X, *y) -> np.ndarray:
-    "`fit(X, *y)` then `transform(X)`."
-    return self.fit(X, *y).transform(X)
+    "`fit(X, *y)` then `transform(X)` (a list of embeddings for a list of sessions)."
+    self.fit(X, *y)
+    if _is_sessions(X): return [self.transform(x, session_id=i) for i, x in enumerate(X)]
+    return self.transform(X)
 CEBRA.fit_transform = fit_transform
 
 # %% ../nbs/13_cebra.ipynb 24
-_FORMAT, _FORMAT_VERSION = "neurolatent.CEBRA", 1
+_FORMAT, _FORMAT_VERSION = "neurolatent.CEBRA", 2  # 2: multi-session models; single-session files are still 1
 
 def _jsonable(v):
     if isinstance(v, (tuple, list)): return [_jsonable(x) for x in v]
@@ -294,10 +341,12 @@ def save(self:CEBRA, path, # file to write (replaced atomically)
         ) -> Path:
     "Write the fitted estimator to one file; returns the path."
     self._check_fitted()
-    meta = {"format": _FORMAT, "format_version": _FORMAT_VERSION, "neurolatent_version": neurolatent.__version__,
+    multi = getattr(self, "num_sessions_", None) is not None
+    meta = {"format": _FORMAT, "format_version": 2 if multi else 1, "neurolatent_version": neurolatent.__version__,
             "torch_version": torch.__version__, "params": {k: _jsonable(v) for k, v in self.get_params().items()},
-            "fitted": {"n_features_in_": self.n_features_in_, "seed_": self.seed_, "conditional_": self.conditional_,
+            "fitted": {"n_features_in_": None if multi else self.n_features_in_, "seed_": self.seed_, "conditional_": self.conditional_,
                        "label_kinds_": list(self.label_kinds_), "fit_calls": self._fit_calls}}
+    if multi: meta["fitted"].update(num_sessions_=self.num_sessions_, n_features_=list(self.n_features_))
     obj = {"meta_json": json.dumps(meta),
            "model": {k: v.detach().cpu() for k, v in self.model_.state_dict().items()},
            "criterion": {k: v.detach().cpu() for k, v in self.criterion_.state_dict().items()},
@@ -331,7 +380,10 @@ def load(cls:type, path, # file written by `CEBRA.save`
     est = _from_params(meta["params"])
     if device is not None: est.device = device
     f = meta["fitted"]
-    est._init_model(f["n_features_in_"], get_device(est.device))
+    if f.get("num_sessions_") is not None:
+        from neurolatent.multisession import init_sessions  # lazy: multisession builds on this module
+        init_sessions(est, f["n_features_"], get_device(est.device))
+    else: est._init_model(f["n_features_in_"], get_device(est.device))
     est.model_.load_state_dict(obj["model"]); est.criterion_.load_state_dict(obj["criterion"])
     est.model_.eval()
     est.seed_, est.conditional_, est.label_kinds_, est._fit_calls = f["seed_"], f["conditional_"], tuple(f["label_kinds_"]), f["fit_calls"]

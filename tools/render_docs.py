@@ -82,9 +82,18 @@ def render(nb_path, out_path, skip_flags):
     out_path.parent.mkdir(parents=True, exist_ok=True)
     body = share_css(body, out_path)
     tmp = out_path.with_suffix(".html.part"); tmp.write_text(body); os.replace(tmp, out_path)
-    title = next((l.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown" for l in c.source.splitlines() if l.startswith("# ")), nb_path.stem)
-    sub = next((l.lstrip("> ").strip() for c in nb.cells if c.cell_type == "markdown" for l in c.source.splitlines() if l.startswith("> ")), "")
-    return title, sub, time.time() - start
+    return time.time() - start
+
+
+def title_of(nb_path):
+    "The notebook's `# title` and `> subtitle`, read without running it."
+    cells = [c for c in read_nb(nb_path).cells if c.cell_type == "markdown"]
+    title = next((l.lstrip("# ").strip() for c in cells for l in c.source.splitlines() if l.startswith("# ")), nb_path.stem)
+    sub = next((l.lstrip("> ").strip() for c in cells for l in c.source.splitlines() if l.startswith("> ")), "")
+    return title, sub
+
+
+_NAV = re.compile(r"<nav style='margin:2em'>.*?</nav>\n?", re.S)
 
 
 def main(argv=None):
@@ -94,26 +103,25 @@ def main(argv=None):
     p.add_argument("--flags", default="", help="tst_flags to run anyway (e.g. slow)")
     a = p.parse_args(argv)
     nbs_dir, doc_dir = ROOT / cfg["nbs_path"], ROOT / cfg["doc_path"]
-    nbs = [Path(n).resolve() for n in a.notebooks] or sorted(
-        n for n in nbs_dir.rglob("*.ipynb") if not any(x.startswith(("_", ".")) for x in n.relative_to(nbs_dir).parts))
+    every = sorted(n for n in nbs_dir.rglob("*.ipynb") if not any(x.startswith(("_", ".")) for x in n.relative_to(nbs_dir).parts))
+    nbs = [Path(n).resolve() for n in a.notebooks] or every
     skip = set(cfg.get("tst_flags", "").split()) - set(a.flags.split())
     sys.path.insert(0, str(ROOT))
-    rows, failed = [], []
+    failed = []
     for nb in nbs:
         rel = nb.relative_to(nbs_dir).with_suffix(".html")
-        try:
-            title, sub, secs = render(nb, doc_dir / rel, skip)
-            rows.append((str(rel), title, sub)); print(f"rendered {rel} in {secs:.1f} s")
+        try: print(f"rendered {rel} in {render(nb, doc_dir / rel, skip):.1f} s")
         except Exception as e:
             failed.append(nb.name); print(f"FAILED {nb.name}: {type(e).__name__}: {e}", file=sys.stderr)
-    if not a.notebooks:  # the home page is the rendered index notebook, with a list of every page added
-        items = "\n".join(f'<li><a href="{html.escape(r)}">{html.escape(t)}</a> — {html.escape(s)}</li>'
-                          for r, t, s in rows if r != "index.html")
-        nav = f"<nav style='margin:2em'><h2>Contents</h2><ul>\n{items}\n</ul></nav>"
-        home = doc_dir / "index.html"
-        page = home.read_text() if home.exists() else (f"<!doctype html><meta charset='utf-8'><title>{cfg['title']}</title>"
-                                                      f"<h1>{cfg['title']}</h1><p>{html.escape(cfg['description'])}</p></body>")
-        home.write_text(page.replace("</body>", nav + "\n</body>", 1))
+    # the home page is the rendered index notebook, with a list of every rendered page (re-made on every run)
+    rows = [(str(n.relative_to(nbs_dir).with_suffix(".html")), *title_of(n)) for n in every]
+    items = "\n".join(f'<li><a href="{html.escape(r)}">{html.escape(t)}</a> — {html.escape(s)}</li>'
+                      for r, t, s in rows if r != "index.html" and (doc_dir / r).exists())
+    nav = f"<nav style='margin:2em'><h2>Contents</h2><ul>\n{items}\n</ul></nav>"
+    home = doc_dir / "index.html"
+    page = home.read_text() if home.exists() else (f"<!doctype html><meta charset='utf-8'><title>{cfg['title']}</title>"
+                                                  f"<h1>{cfg['title']}</h1><p>{html.escape(cfg['description'])}</p></body>")
+    home.write_text(_NAV.sub("", page).replace("</body>", nav + "\n</body>", 1))
     return 1 if failed else 0
 
 
