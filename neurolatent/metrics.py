@@ -53,10 +53,10 @@ def goodness_of_fit_history(model, # a fitted `CEBRA`
     return infonce_to_goodness_of_fit(model.loss_, *args)
 
 # %% ../nbs/20_metrics.ipynb 10
-def _batch_loss(model, Xd, batch, B) -> torch.Tensor:
-    "The training objective of `model` on one batch of index triplets (no gradient bookkeeping)."
+def _batch_loss(model, Xd, batch, B, encoder=None) -> torch.Tensor:
+    "The training objective of `model` (with `encoder`, default its own) on one batch of index triplets."
     parts = [batch.reference, batch.positive] + ([batch.time_positive] if model.hybrid else []) + [batch.negative]
-    z = model.model_.embed_windows(Xd, torch.cat(parts) - model.offset_.left)
+    z = (encoder or model.model_).embed_windows(Xd, torch.cat(parts) - model.offset_.left)
     crit = model.criterion_
     if not model.hybrid:
         ref, pos, neg = z.split(B)
@@ -65,50 +65,50 @@ def _batch_loss(model, Xd, batch, B) -> torch.Tensor:
     return crit(ref[:, :3], pos[:, :3], neg[:, :3])[0] + crit(ref, tpos, neg)[0]
 
 @torch.no_grad()
-def infonce_loss(model, # a fitted `CEBRA`
-                 X, # (T, N) neural data with the features the model was fitted on
+def infonce_loss(model, # a fitted `CEBRA` (single- or multi-session)
+                 X, # (T, N) neural data of one session, with the features the model was fitted on
                  *y, # labels of the same kinds as in `fit` (none for CEBRA-Time)
-                 session_id:int|None=None, # session of a multi-session model
+                 session_id:int|None=None, # which encoder of a multi-session model scores `X`
                  num_batches:int=500, # batches to average over; ≥ 500 for a stable estimate
                  random_state:int|None=0, # seed of the batch draws (None: fresh)
                 ) -> float: # mean InfoNCE in nats
     "Mean InfoNCE of a fitted model on `X` over `num_batches` batches drawn as in training, without training."
     _check_fitted(model)
-    if _num_sessions(model) > 1 or session_id is not None:
-        raise NotImplementedError("infonce_loss of a multi-session model is not available yet.")
+    if isinstance(X, (list, tuple)) and len(X) and np.ndim(X[0]) == 2:
+        raise ValueError("infonce_loss scores one recording at a time: pass one (T, N) array (and session_id=i for a multi-session model).")
     if int(num_batches) != num_batches or num_batches < 1: raise ValueError(f"num_batches must be a positive integer, got {num_batches!r}.")
     Xt, cont, disc, _ = model._prepare_data(X, y)
-    if Xt.shape[1] != model.n_features_in_:
-        raise ValueError(f"X has {Xt.shape[1]} features but the model was fitted on {model.n_features_in_}.")
+    encoder, n_in, where = model._session_encoder(session_id, Xt.shape[1])
+    if Xt.shape[1] != n_in: raise ValueError(f"X has {Xt.shape[1]} features but the model was fitted on {n_in}{where}.")
     kinds = tuple(k for k, v in (("continuous", cont), ("discrete", disc)) if v is not None)
     if kinds != tuple(model.label_kinds_):
         raise ValueError(f"The model was trained with {' and '.join(model.label_kinds_) or 'no'} labels but got "
                          f"{' and '.join(kinds) or 'no'} labels; pass the same kinds of labels as to fit.")
-    device, off = next(model.model_.parameters()).device, model.offset_
+    device, off = next(encoder.parameters()).device, model.offset_
     seed = int(np.random.SeedSequence(random_state).generate_state(1)[0])
     sampler = Sampler(len(Xt), cont, disc, model.conditional_, model.time_offsets, model.delta,
                       valid=(off.left, len(Xt) - off.right + 1), hybrid=model.hybrid, device=device, seed=seed)
     B, Xd = model.batch_size or sampler.n, Xt.to(device)
-    model.model_.eval()
+    encoder.eval()
     total = torch.zeros((), dtype=torch.float64, device=device)
-    for _ in range(int(num_batches)): total += _batch_loss(model, Xd, sampler.sample(B), B)
+    for _ in range(int(num_batches)): total += _batch_loss(model, Xd, sampler.sample(B), B, encoder)
     loss = float(total) / num_batches
     if not math.isfinite(loss): raise FloatingPointError("The InfoNCE loss on X is not finite; check X for extreme values.")
     return loss
 
 def goodness_of_fit_score(model, # a fitted `CEBRA`
-                          X, # (T, N) neural data
+                          X, # (T, N) neural data of one session
                           *y, # labels of the same kinds as in `fit`
-                          session_id:int|None=None, # session of a multi-session model
+                          session_id:int|None=None, # which encoder of a multi-session model scores `X`
                           num_batches:int=500, # batches to average over
                           random_state:int|None=0, # seed of the batch draws
                          ) -> float: # bits
     "Goodness of fit (bits) of a fitted model on `X`: `infonce_loss` converted with the model's batch size."
-    args = _gof_args(model)
+    B, _, terms = _gof_args(model)   # one recording is scored: its batches hold B negatives, whatever S was in training
     return float(infonce_to_goodness_of_fit(infonce_loss(model, X, *y, session_id=session_id, num_batches=num_batches,
-                                                         random_state=random_state), *args))
+                                                         random_state=random_state), B, 1, terms))
 
-# %% ../nbs/20_metrics.ipynb 17
+# %% ../nbs/20_metrics.ipynb 20
 def _r2(a, b, cross_validated=False, halves=None) -> float:
     "R² of the linear map a → b: in-sample, or fitted on one half and scored on the other, both ways averaged."
     if not cross_validated: return LinearRegression().fit(a, b).score(a, b)
@@ -146,7 +146,7 @@ def _pair_scores(embs, ids, between_ids, r2):
     pairs = list(acc)
     return np.array([np.mean(acc[p]) for p in pairs]), np.array(pairs)
 
-# %% ../nbs/20_metrics.ipynb 18
+# %% ../nbs/20_metrics.ipynb 21
 def consistency_score(embeddings:Sequence, # (T_i, D_i) embeddings, arrays or tensors
                       between:str|None=None, # 'runs' (same recording) or 'datasets' (different recordings)
                       labels:Sequence|None=None, # 'datasets': one (T_i,) label array per embedding, to align on
@@ -197,7 +197,7 @@ def consistency_score(embeddings:Sequence, # (T_i, D_i) embeddings, arrays or te
     scores, pairs = _pair_scores(binned, ids.tolist(), True, r2)
     return scores, pairs, ids
 
-# %% ../nbs/20_metrics.ipynb 26
+# %% ../nbs/20_metrics.ipynb 29
 class OrthogonalProcrustesAlignment:
     "Rotate one embedding onto a reference, pairing points through their labels."
     def __init__(self,
