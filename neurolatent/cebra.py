@@ -162,48 +162,62 @@ CEBRA._init_model = _init_model
 _KEYS = ("total", "pos", "neg", "temperature")
 _HYBRID_KEYS = _KEYS + ("behavior_total", "time_total")
 
-def _train(self:CEBRA, Xd, sampler, steps, sync_every=25):
-    "Run `steps` optimisation steps; append to `history_`; raise on a non-finite loss."
-    model, crit, opt, off = self.model_, self.criterion_, self.optimizer_, self.offset_
-    B = self.batch_size or sampler.n
-    keys = _HYBRID_KEYS if self.hybrid else _KEYS
-    hist = torch.empty(steps, len(keys), device=Xd.device)
-    model.train()
-    bar = tqdm(total=steps, disable=not self.verbose, desc="CEBRA", leave=True)
+def _run_steps(est:CEBRA, # the estimator being trained (`model_`, `history_`, `verbose`)
+               step, # `step()` runs one optimisation step and returns its (len(keys),) row of the history
+               steps:int, # number of steps
+               keys:tuple=_KEYS, # history entries of a row
+               desc:str="CEBRA", # progress bar label
+               sync_every:int=25, # steps between checks of the history (host synchronisations)
+              ):
+    "Run `step` `steps` times with the model in training mode; append to `history_`; raise on a non-finite loss."
+    hist, i = None, -1
+    est.model_.train()
+    bar = tqdm(total=steps, disable=not est.verbose, desc=desc, leave=True)
     try:
         for i in range(steps):
-            b = sampler.sample(B)
-            parts = [b.reference, b.positive] + ([b.time_positive] if self.hybrid else []) + [b.negative]
-            z = model.embed_windows(Xd, torch.cat(parts) - off.left)  # (k·B, D); window of t starts at t - left
-            if self.hybrid:
-                ref, pos, tpos, neg = z.split(B)
-                lb, pb, nb = crit(ref[:, :3], pos[:, :3], neg[:, :3])
-                lt, pt, nt = crit(ref, tpos, neg)
-                loss, p, n = lb + lt, pb + pt, nb + nt
-                extra = (lb.detach(), lt.detach())
-            else:
-                ref, pos, neg = z.split(B)
-                loss, p, n = crit(ref, pos, neg)
-                extra = ()
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            hist[i] = torch.stack((loss.detach(), p.detach(), n.detach(), crit.temperature, *extra))
+            row = step()
+            if hist is None: hist = row.new_empty(steps, len(keys))
+            hist[i] = row
             if (i + 1) % sync_every == 0 or i + 1 == steps:
                 seen = hist[max(0, i + 1 - sync_every):i + 1]
                 if not torch.isfinite(seen).all():
                     bad = max(0, i + 1 - sync_every) + int((~torch.isfinite(seen)).any(1).nonzero()[0])
-                    raise FloatingPointError(f"The loss became non-finite at step {len(self.history_.get('total', [])) + bad}; "
+                    raise FloatingPointError(f"The loss became non-finite at step {len(est.history_.get('total', [])) + bad}; "
                                              "lower learning_rate or raise temperature / min_temperature.")
                 last = seen[-1].tolist()
                 bar.set_postfix(loss=f"{last[0]:.4f}", pos=f"{last[1]:.4f}", neg=f"{last[2]:.4f}", temperature=f"{last[3]:.3f}", refresh=False)
                 bar.update((i + 1) - bar.n)
     finally:
         bar.close()
-        done = hist[:i + 1].cpu().numpy() if steps else hist.cpu().numpy()
+        done = hist[:i + 1].cpu().numpy() if hist is not None else np.empty((0, len(keys)), np.float32)
         for j, k in enumerate(keys):
-            self.history_[k] = np.concatenate([self.history_.get(k, np.empty(0, np.float32)), done[:, j]])
-    model.eval()
+            est.history_[k] = np.concatenate([est.history_.get(k, np.empty(0, np.float32)), done[:, j]])
+    est.model_.eval()
+
+def _train(self:CEBRA, Xd, sampler, steps, sync_every=25):
+    "Run `steps` optimisation steps; append to `history_`; raise on a non-finite loss."
+    model, crit, opt, off = self.model_, self.criterion_, self.optimizer_, self.offset_
+    B = self.batch_size or sampler.n
+    Xd_t = Xd.T.contiguous()  # (N, T): what the first convolution reads
+    def step():
+        b = sampler.sample(B)
+        parts = [b.reference, b.positive] + ([b.time_positive] if self.hybrid else []) + [b.negative]
+        z = model.embed_windows(Xd, torch.cat(parts) - off.left, Xd_t)  # (k·B, D); window of t starts at t - left
+        if self.hybrid:
+            ref, pos, tpos, neg = z.split(B)
+            lb, pb, nb = crit(ref[:, :3], pos[:, :3], neg[:, :3])
+            lt, pt, nt = crit(ref, tpos, neg)
+            loss, p, n = lb + lt, pb + pt, nb + nt
+            extra = (lb.detach(), lt.detach())
+        else:
+            ref, pos, neg = z.split(B)
+            loss, p, n = crit(ref, pos, neg)
+            extra = ()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return torch.stack((loss.detach(), p.detach(), n.detach(), crit.temperature, *extra))
+    _run_steps(self, step, steps, _HYBRID_KEYS if self.hybrid else _KEYS, "CEBRA", sync_every)
 CEBRA._train = _train
 
 @property

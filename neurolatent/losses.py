@@ -38,6 +38,9 @@ def infonce(pos_s:torch.Tensor, # (B,) similarities to positives, already divide
     return align + uniform, align, uniform
 
 # %% ../nbs/12_losses.ipynb 9
+_BLOCKED_MIN = 256 * 256  # B · B' from which InfoNCE uses the blocked negative term (`_cosine_infonce`, below)
+_LOG2E = 1.4426950408889634  # log2(e): exp(x) = 2 ** (x · log2 e)
+
 class InfoNCE(nn.Module):
     "InfoNCE loss with a fixed (`mode='constant'`) or learned (`mode='auto'`) temperature."
     def __init__(self,
@@ -69,5 +72,60 @@ class InfoNCE(nn.Module):
 
     def forward(self, ref, pos, neg) -> tuple: # (loss, pos term, neg term)
         inv = self.inverse_temperature()
+        if self.distance == "cosine" and len(ref) * len(neg) >= _BLOCKED_MIN: return _cosine_infonce(ref, pos, neg, inv)
         ps, ns = similarities(ref, pos, neg, self.distance)
         return infonce(ps * inv, ns * inv)
+
+# %% ../nbs/12_losses.ipynb 13
+class _Uniformity(torch.autograd.Function):
+    "mean_i logsumexp_j(inv · ref_i·neg_j) in row blocks; each block's gradient is formed while it is in cache."
+    @staticmethod
+    def forward(ctx, ref, neg, inv, chunk):
+        n, D = ref.shape
+        grad = ref.requires_grad or neg.requires_grad or inv.requires_grad
+        rT, negT = (ref * (inv * _LOG2E)).T.contiguous(), neg.T.contiguous()  # (D, n), (D, M): base-2 similarities
+        r2 = rT.T if D > 8 else None  # (n, D) rows for the matrix product
+        lse, E = ref.new_empty(n), ref.new_empty(min(chunk, n), len(neg))
+        if grad: grefT, gneg_t = torch.empty_like(rT), torch.zeros_like(negT)
+        for s in range(0, n, chunk):
+            e = min(s + chunk, n); Eb = E[:e - s]
+            if r2 is not None: torch.mm(r2[s:e], negT, out=Eb)
+            else:
+                torch.mul(rT[0, s:e, None], negT[0], out=Eb)
+                for d in range(1, D): Eb.addcmul_(rT[d, s:e, None], negT[d])
+            m = Eb.amax(1, keepdim=True)
+            tot = Eb.sub_(m).exp2_().sum(1)  # Eb: unnormalised softmax rows
+            lse[s:e] = (m[:, 0] + tot.log2()) / _LOG2E
+            if grad:
+                w = tot.reciprocal()
+                torch.mm(negT, Eb.T, out=grefT[:, s:e]).mul_(w)  # (D, c): Σ_j P_ij neg_j
+                gneg_t.addmm_(ref[s:e].T * w, Eb)  # (D, M): Σ_i P_ij ref_i
+        if grad:
+            gref = grefT.T
+            ctx.save_for_backward(gref, gneg_t, (gref * ref).sum(), inv)
+        ctx.n = n
+        return lse.mean()
+
+    @staticmethod
+    def backward(ctx, g):
+        gref, gneg_t, ginv, inv = ctx.saved_tensors
+        k = g / ctx.n * inv
+        return gref * k, gneg_t.T * k, (ginv * g / ctx.n if ctx.needs_input_grad[2] else None), None
+
+def _cosine_infonce(ref:torch.Tensor, # (B, D) reference embeddings
+                    pos:torch.Tensor, # (B, D) positive embeddings
+                    neg:torch.Tensor, # (B', D) negative embeddings
+                    inv:torch.Tensor, # 1/τ, a scalar tensor (learned or not)
+                    chunk:int=256, # rows per block
+                   ) -> tuple: # (loss, pos term, neg term)
+    "`infonce(*similarities(ref, pos, neg) · inv)` for the cosine distance, the negative term in cache-sized blocks."
+    align = -(ref * pos).sum(1).mean() * inv
+    if not torch.is_grad_enabled(): ref, neg, inv = ref.detach(), neg.detach(), inv.detach()  # no gradient to form
+    uniform = _Uniformity.apply(ref, neg, inv, chunk)
+    return align + uniform, align, uniform
+
+def _infonce(crit, # an `InfoNCE`
+             ref, pos, neg, chunk:int=256) -> tuple: # (loss, pos term, neg term)
+    "`crit(ref, pos, neg)`, always with the blocked negative term for the cosine distance."
+    if crit.distance != "cosine": return crit(ref, pos, neg)
+    return _cosine_infonce(ref, pos, neg, crit.inverse_temperature(), chunk)

@@ -117,39 +117,38 @@ def init(name:str, # architecture name, see `get_options()`
     return make(int(num_neurons), int(num_units), int(num_output), normalize)
 
 # %% ../nbs/10_models.ipynb 17
-class _GatherWindows(torch.autograd.Function):
-    "`(C, L)` sequence → `(M, C, length)` windows starting at `starts`; the backward scatters straight into `(C, L)`."
-    @staticmethod
-    def forward(ctx, seq, starts, length):
-        ctx.save_for_backward(starts); ctx.length, ctx.L = length, seq.shape[1]
-        return seq.unfold(1, length, 1).index_select(1, starts).transpose(0, 1).contiguous()
-    @staticmethod
-    def backward(ctx, g):
-        starts, = ctx.saved_tensors
-        pos = (starts[:, None] + torch.arange(ctx.length, device=starts.device)).reshape(-1)
-        grad = g.new_zeros(g.shape[1], ctx.L)
-        grad.index_add_(1, pos, g.transpose(0, 1).reshape(g.shape[1], -1))
-        return grad, None, None
+def _runs_full(T:int, M:int, rf:int) -> bool:
+    "Whether the first layer runs over the whole recording of `T` bins for `M` windows of `rf` bins."
+    return T - 1 <= 2 * M * (rf - 1)
 
-def _conv_embed_windows(self:ConvEncoder, seq, # (T, N) one recording
-                        starts, # (M,) window starts, 0 ≤ s ≤ T - receptive_field
-                       ): # (M, output_dimension)
-    "Embeddings of the windows `seq[s : s + receptive_field]`, sharing the leading layers' work across windows."
-    T, M, rf = seq.shape[0], len(starts), self.offset.receptive_field
-    lengths = [rf - 1 - 2 * k for k in range(len(self.blocks) + 1)]  # per-window output length: first conv, each block
-    n_full = next((i for i, L in enumerate(lengths) if not T < M * L), len(lengths))
-    if n_full == 0:  # windows cover fewer points than the recording has: gather the input windows
-        return self(seq.unfold(0, rf, 1).index_select(0, starts))
-    w = self.first.weight  # (H, N, 2): the first convolution as one (T, N) @ (N, 2H) product
-    P = seq @ torch.cat([w[:, :, 0].T, w[:, :, 1].T], 1)
-    H = w.shape[0]
-    h = F.gelu((P[:-1, :H] + P[1:, H:]).T + self.first.bias[:, None])[None]  # (1, H, T - 1)
-    for blk in self.blocks[:n_full - 1]: h = blk(h)
-    z = self.last(self.blocks[n_full - 1:](_GatherWindows.apply(h[0], starts, lengths[n_full - 1])))
-    return self._head(z.squeeze(-1))
+def _conv_embed_windows(self:ConvEncoder, seq:torch.Tensor, # (T, N) one recording
+                        starts:torch.Tensor, # (M,) window starts, 0 ≤ s ≤ T - receptive_field
+                        seq_t:torch.Tensor|None=None, # (N, T) `seq.T.contiguous()`, if already made
+                       ) -> torch.Tensor: # (M, output_dimension)
+    "Embeddings of the windows `seq[s : s + receptive_field]`, running each layer over the whole recording while that is cheaper."
+    M, rf = len(starts), self.offset.receptive_field
+    if not _runs_full(len(seq), M, rf): return self(seq.unfold(0, rf, 1).index_select(0, starts))
+    layers = [*self.blocks, self.last]
+    out_len = [rf - 1 - 2 * k for k in range(len(self.blocks) + 1)] + [1]  # per-window output length of each layer
+    if seq_t is None: seq_t = seq.T.contiguous()
+    h = F.gelu(F.conv1d(seq_t[None], self.first.weight, self.first.bias))[0]  # (H, T - 1)
+    for j, layer in enumerate(layers):
+        if h.shape[-1] - (out_len[j] - out_len[j + 1]) > 2 * M * out_len[j + 1]: break  # per window from here on
+        h = layer(h[None])[0]
+    else: return self._head(h.index_select(1, starts).T)
+    W, b = self.last.weight, self.last.bias  # (D, C, k): one output per window, a matrix product
+    if j == len(layers) - 1:
+        return self._head((b[:, None] + sum(W[:, :, k] @ h.index_select(1, starts + k) for k in range(W.shape[-1]))).T)
+    idx = (starts[:, None] + torch.arange(out_len[j], device=starts.device)).reshape(-1)
+    w = h.index_select(1, idx).view(len(h), M, out_len[j]).transpose(0, 1).contiguous()  # (M, C, L) windows
+    for layer in layers[j:-1]: w = layer(w)
+    return self._head(torch.addmm(b, w.reshape(M, -1), W.reshape(len(W), -1).T))
 ConvEncoder.embed_windows = _conv_embed_windows
 
-def _mlp_embed_windows(self:MLPEncoder, seq, starts):
+def _mlp_embed_windows(self:MLPEncoder, seq:torch.Tensor, # (T, N) one recording
+                       starts:torch.Tensor, # (M,) time points
+                       seq_t:torch.Tensor|None=None, # unused (the signature of `ConvEncoder.embed_windows`)
+                      ) -> torch.Tensor: # (M, output_dimension)
     "Embeddings of the time points `starts` of `seq` (the receptive field is one bin)."
     return self(seq.index_select(0, starts))
 MLPEncoder.embed_windows = _mlp_embed_windows

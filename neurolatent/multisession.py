@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
 
 from . import models as _models
-from .cebra import CEBRA, _KEYS, _optimizer, _positive_int, split_labels
+from .cebra import CEBRA, _optimizer, _positive_int, _run_steps, split_labels
 from .core import check_array, check_min_samples, get_device, seed_everything
-from .losses import InfoNCE
+from .losses import InfoNCE, _infonce, _Uniformity  # noqa: F401 (the blocked loss, once defined here)
 from .sampling import MultiSessionSampler, Sampler
 
 # %% auto 0
@@ -82,119 +80,25 @@ def init_sessions(est:CEBRA, # the estimator to set up
     return est
 
 # %% ../nbs/14_multisession.ipynb 12
-_LOG2E = 1.4426950408889634  # log2(e): exp(x) = 2 ** (x · log2 e)
-
-class _Uniformity(torch.autograd.Function):
-    "mean_i logsumexp_j(inv · ref_i·neg_j) in row blocks; each block's gradient is formed while it is in cache."
-    @staticmethod
-    def forward(ctx, ref, neg, inv, chunk):
-        n, D = ref.shape
-        grad = ref.requires_grad or neg.requires_grad or inv.requires_grad
-        rT, negT = (ref * (inv * _LOG2E)).T.contiguous(), neg.T.contiguous()  # (D, n), (D, M): base-2 similarities
-        r2 = rT.T if D > 8 else None  # (n, D) rows for the matrix product
-        lse, E = ref.new_empty(n), ref.new_empty(min(chunk, n), len(neg))
-        if grad: grefT, gneg_t = torch.empty_like(rT), torch.zeros_like(negT)
-        for s in range(0, n, chunk):
-            e = min(s + chunk, n); Eb = E[:e - s]
-            if r2 is not None: torch.mm(r2[s:e], negT, out=Eb)
-            else:
-                torch.mul(rT[0, s:e, None], negT[0], out=Eb)
-                for d in range(1, D): Eb.addcmul_(rT[d, s:e, None], negT[d])
-            m = Eb.amax(1, keepdim=True)
-            tot = Eb.sub_(m).exp2_().sum(1)  # Eb: unnormalised softmax rows
-            lse[s:e] = (m[:, 0] + tot.log2()) / _LOG2E
-            if grad:
-                w = tot.reciprocal()
-                torch.mm(negT, Eb.T, out=grefT[:, s:e]).mul_(w)  # (D, c): Σ_j P_ij neg_j
-                gneg_t.addmm_(ref[s:e].T * w, Eb)  # (D, M): Σ_i P_ij ref_i
-        if grad:
-            gref = grefT.T
-            ctx.save_for_backward(gref, gneg_t, (gref * ref).sum(), inv)
-        ctx.n = n
-        return lse.mean()
-
-    @staticmethod
-    def backward(ctx, g):
-        gref, gneg_t, ginv, inv = ctx.saved_tensors
-        k = g / ctx.n * inv
-        return gref * k, gneg_t.T * k, (ginv * g / ctx.n if ctx.needs_input_grad[2] else None), None
-
-def _infonce(crit:InfoNCE, ref, pos, neg, chunk:int=256) -> tuple: # (loss, pos term, neg term)
-    "`crit(ref, pos, neg)` with the cache-friendly negative term for the cosine distance."
-    if crit.distance != "cosine": return crit(ref, pos, neg)
-    inv = crit.inverse_temperature()
-    align = -(ref * pos).sum(1).mean() * inv
-    if not torch.is_grad_enabled(): ref, neg, inv = ref.detach(), neg.detach(), inv.detach()  # no gradient to form
-    uniform = _Uniformity.apply(ref, neg, inv, chunk)
-    return align + uniform, align, uniform
-
-# %% ../nbs/14_multisession.ipynb 18
-def _embed_session(enc:_models.Encoder, # one session's encoder
-                   seq:torch.Tensor, # (T, N) its recording
-                   seq_t:torch.Tensor|None, # (N, T) the same, contiguous (None: use `embed_windows`)
-                   starts:torch.Tensor, # (M,) window starts, 0 ≤ s ≤ T - receptive_field
-                  ) -> torch.Tensor: # (M, output_dimension)
-    "`enc.embed_windows(seq, starts)`, running each layer over the whole recording while that is the cheaper way."
-    if seq_t is None or not _full_first(enc, len(seq), len(starts)): return enc.embed_windows(seq, starts)
-    M, rf = len(starts), enc.offset.receptive_field
-    layers = [*enc.blocks, enc.last]
-    out_len = [rf - 1 - 2 * k for k in range(len(enc.blocks) + 1)] + [1]  # per-window output length of each layer
-    h = F.gelu(F.conv1d(seq_t[None], enc.first.weight, enc.first.bias))[0]  # (H, T - 1)
-    for j, layer in enumerate(layers):
-        if h.shape[-1] - (out_len[j] - out_len[j + 1]) > 2 * M * out_len[j + 1]: break  # per window from here on
-        h = layer(h[None])[0]
-    else: return enc._head(h.index_select(1, starts).T)
-    W, b = enc.last.weight, enc.last.bias  # (D, C, k): one output per window, a matrix product per tap
-    if j == len(layers) - 1:
-        return enc._head((b[:, None] + sum(W[:, :, k] @ h.index_select(1, starts + k) for k in range(W.shape[-1]))).T)
-    idx = (starts[:, None] + torch.arange(out_len[j], device=starts.device)).reshape(-1)
-    w = h.index_select(1, idx).view(len(h), M, out_len[j]).transpose(0, 1).contiguous()  # (M, C, L) windows
-    for layer in layers[j:-1]: w = layer(w)
-    return enc._head(torch.addmm(b, w.reshape(M, -1), W.reshape(len(W), -1).T))
-
-def _full_first(enc, T, M) -> bool:
-    "Whether `_embed_session` runs the first layer over the whole recording (else it is `embed_windows`)."
-    return isinstance(enc, _models.ConvEncoder) and T - 1 <= 2 * M * (enc.offset.receptive_field - 1)
-
-# %% ../nbs/14_multisession.ipynb 22
 def _train_sessions(est:CEBRA, Xs:list, sampler:MultiSessionSampler, steps:int, sync_every:int=25):
     "Run `steps` multi-session optimisation steps; append to `history_`; raise on a non-finite loss."
     model, crit, opt, off = est.model_, est.criterion_, est.optimizer_, est.offset_
     B = est.batch_size or min(s.n for s in sampler.sessions)
-    hist = torch.empty(steps, len(_KEYS), device=Xs[0].device)
-    Xts = [x.T.contiguous() if _full_first(enc, len(x), 3 * B) else None for enc, x in zip(model, Xs)]  # (N, T) copies
-    model.train()
-    bar = tqdm(total=steps, disable=not est.verbose, desc=f"CEBRA ({len(Xs)} sessions)", leave=True)
-    i = -1
-    try:
-        for i in range(steps):
-            b = sampler.sample(B)
-            z = torch.stack([_embed_session(enc, x, xt, torch.cat((r, p, n)) - off.left)  # (S, 3B, D)
-                             for enc, x, xt, r, p, n in zip(model, Xs, Xts, b.reference, b.positive, b.negative)])
-            D = z.shape[-1]
-            ref, pos, neg = z[:, :B].reshape(-1, D), z[:, B:2 * B].reshape(-1, D), z[:, 2 * B:].reshape(-1, D)
-            loss, p, n = _infonce(crit, ref, pos[b.positive_order], neg)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            hist[i] = torch.stack((loss.detach(), p.detach(), n.detach(), crit.temperature))
-            if (i + 1) % sync_every == 0 or i + 1 == steps:
-                seen = hist[max(0, i + 1 - sync_every):i + 1]
-                if not torch.isfinite(seen).all():
-                    bad = max(0, i + 1 - sync_every) + int((~torch.isfinite(seen)).any(1).nonzero()[0])
-                    raise FloatingPointError(f"The loss became non-finite at step {len(est.history_.get('total', [])) + bad}; "
-                                             "lower learning_rate or raise temperature / min_temperature.")
-                last = seen[-1].tolist()
-                bar.set_postfix(loss=f"{last[0]:.4f}", pos=f"{last[1]:.4f}", neg=f"{last[2]:.4f}", temperature=f"{last[3]:.3f}", refresh=False)
-                bar.update((i + 1) - bar.n)
-    finally:
-        bar.close()
-        done = hist[:i + 1].cpu().numpy()
-        for j, k in enumerate(_KEYS):
-            est.history_[k] = np.concatenate([est.history_.get(k, np.empty(0, np.float32)), done[:, j]])
-    model.eval()
+    Xts = [x.T.contiguous() for x in Xs]  # (N, T): what the first convolutions read
+    def step():
+        b = sampler.sample(B)
+        z = torch.stack([enc.embed_windows(x, torch.cat((r, p, n)) - off.left, xt)  # (S, 3B, D)
+                         for enc, x, xt, r, p, n in zip(model, Xs, Xts, b.reference, b.positive, b.negative)])
+        D = z.shape[-1]
+        ref, pos, neg = z[:, :B].reshape(-1, D), z[:, B:2 * B].reshape(-1, D), z[:, 2 * B:].reshape(-1, D)
+        loss, p, n = crit(ref, pos[b.positive_order], neg)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return torch.stack((loss.detach(), p.detach(), n.detach(), crit.temperature))
+    _run_steps(est, step, steps, desc=f"CEBRA ({len(Xs)} sessions)", sync_every=sync_every)
 
-# %% ../nbs/14_multisession.ipynb 23
+# %% ../nbs/14_multisession.ipynb 13
 def fit_sessions(est:CEBRA, # the estimator (its parameters are the settings)
                  X:list, # (T_s, N_s) neural data of each session
                  ys:tuple, # label arguments, each a list with one array per session
@@ -225,7 +129,7 @@ def fit_sessions(est:CEBRA, # the estimator (its parameters are the settings)
     _train_sessions(est, [x.to(device) for x in Xs], sampler, est.max_iterations)
     return est
 
-# %% ../nbs/14_multisession.ipynb 25
+# %% ../nbs/14_multisession.ipynb 15
 def input_layer(encoder:nn.Module) -> str:
     "Name of the encoder's input layer (the one whose width is the number of neurons)."
     if isinstance(encoder, _models.ConvEncoder): return "first"
