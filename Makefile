@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.neurolatent-installed
 # the tests also need the optional extras: upstream cebra (parity tests), dask (GridSearch), dandi (NWB access)
 TEST_STAMP := $(VENV)/.neurolatent-test-extras
 
-.PHONY: demo test install docs export clean-nbs check-sync bench
+.PHONY: demo test install docs results export clean-nbs check-sync bench
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "neurolatent needs Python >= 3.10, found " + sys.version.split()[0]'
@@ -44,8 +44,17 @@ check-sync: $(TEST_STAMP)
 test: check-sync
 	$(PY) -m pytest tests/ -p no:cacheprovider -ra
 
+# The documentation site (mkdocs-material) from the notebooks' stored outputs; nothing is executed.
 docs: $(STAMP)
-	$(PY) tools/render_docs.py
+	$(PY) tools/build_docs.py
+
+# Execute notebooks in place at full length and store their outputs with a run record (tools/run_results.py).
+# `make results` runs them all; `make results NB="nbs/13_cebra.ipynb nbs/tutorials/best_practices.ipynb"` some;
+# `make results STALE=1` only those whose code changed since their outputs were made. On a 2-core CPU the ED Fig. 7
+# tutorial at the paper's 10 seeds takes hours: NEUROLATENT_REDUCED=1 runs the stated reduced setting (3 seeds).
+NB ?=
+results: $(STAMP)
+	$(PY) tools/run_results.py $(if $(STALE),--stale) $(NB)
 
 export: $(STAMP)
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
