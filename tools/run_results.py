@@ -178,7 +178,8 @@ def main(argv=None):
         import nbformat
         for p in paths:
             nb = nbformat.read(p, as_version=4)
-            for c in nb.cells: clean_outputs(c)
+            for c in nb.cells:
+                if c.cell_type == "code": clean_outputs(c)
             nbformat.write(nb, p)
         subprocess.run([str(Path(sys.executable).parent / "nbdev_clean")], cwd=ROOT, check=True)
         return
