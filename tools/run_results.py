@@ -88,13 +88,25 @@ def collapse_cr(text: str) -> str:
 _BAR = re.compile(r"^.*\d+%\|.*\|.*$\n?", re.M)   # a tqdm progress line: "name:  40%|████   | 2000/5000 [...]"
 
 
+_KEEP = 12   # lines kept at each end of a long stream output
+
+
 def clean_outputs(cell):
     "Collapse carriage returns, drop progress-bar lines and widget views (a saved notebook cannot show them)."
-    outs = []
+    merged = []   # consecutive prints to one stream are one block of text
     for o in cell.get("outputs", []):
+        if (o.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == o.get("name")):
+            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(o["text"])
+        else: merged.append(o)
+    outs = []
+    for o in merged:
         if o.get("output_type") == "stream":
             o["text"] = _BAR.sub("", collapse_cr("".join(o["text"]) if isinstance(o["text"], list) else o["text"]))
             if not o["text"].strip(): continue
+            lines = o["text"].splitlines(keepends=True)
+            if len(lines) > 2 * _KEEP + 1:   # a long training log: its head and tail tell the story
+                o["text"] = "".join(lines[:_KEEP] + [f"[... {len(lines) - 2 * _KEEP} lines of this log are not stored ...]\n"] + lines[-_KEEP:])
         data = o.get("data")
         if data is not None:
             if "application/vnd.jupyter.widget-view+json" in data: continue   # a widget (tqdm.auto's bar): its text is a stale 0 %
