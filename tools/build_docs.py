@@ -300,7 +300,8 @@ def run_banner(rec) -> str:
     where = f"on {rec.get('device', 'an unknown device')}, neurolatent {rec.get('version', '?')}, {wall}, {rec.get('finished', '')}"
     if rec.get("mode") == "full":
         return f'!!! info nl-run-record ""\n    Outputs from a full-length run {where}.'
-    note = f": {rec['note']}" if rec.get("note") else ""
+    text = re.sub(r"^reduced run:\s*", "", rec.get("note") or "")   # the note may repeat the words of the banner
+    note = f": {text}" if text else ""
     return f'!!! warning nl-run-record ""\n    Outputs from a reduced run{note} ({where}).'
 
 
