@@ -56,13 +56,12 @@ def stale(path) -> bool:
 
 
 _SETUP = """
-import os as _os
 import plotly.io as _pio
 _pio.renderers.default = "plotly_mimetype"
 import matplotlib as _mpl
 _mpl.rcParams["figure.dpi"] = 80
 _mpl.rcParams["savefig.dpi"] = 80
-del _os, _pio, _mpl
+del _pio, _mpl
 """
 
 _RECORD = """
@@ -169,12 +168,18 @@ def run(path: Path, timeout=None, threads=None) -> dict:
     if [c.cell_type for c in now.cells] == [c.cell_type for c in nb.cells]:
         for ran, disk in zip(nb.cells, now.cells):
             if ran.cell_type == "markdown": ran.source = disk.source
+    store(nb, path)
+    return rec
+
+
+def store(nb, path: Path):
+    "Write `nb` over `path` atomically (a temp file, then `os.replace`), then `nbdev_clean` it."
+    import nbformat
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.part")
     with os.fdopen(fd, "w", encoding="utf-8") as f: nbformat.write(nb, f)
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     subprocess.run([str(Path(sys.executable).parent / "nbdev_clean"), "--fname", str(path)], cwd=ROOT, check=True)
-    return rec
 
 
 def main(argv=None):
@@ -192,8 +197,7 @@ def main(argv=None):
             nb = nbformat.read(p, as_version=4)
             for c in nb.cells:
                 if c.cell_type == "code": clean_outputs(c)
-            nbformat.write(nb, p)
-        subprocess.run([str(Path(sys.executable).parent / "nbdev_clean")], cwd=ROOT, check=True)
+            store(nb, p)
         return
     failed = []
     for p in paths:
