@@ -7,13 +7,17 @@ torch thread count. Speed: the two are alternated, each fit timed whole (model s
 median iterations/s of the repeats is compared. Quality: CEBRA-Behavior fits on the first 80 % of Buddy (3 seeds
 each), a kNN decoder (36 neighbours, cosine) on the training embedding predicts position on the held-out last
 20 % (after a 10-bin gap); the median absolute error in cm is averaged over seeds. Consistency: R² of a linear
-map between the training embeddings of every ordered pair of seeds, averaged. The last line is one JSON object.
+map between the training embeddings of every ordered pair of seeds, averaged. Cost of watching a fit (ours only):
+the same CEBRA-Behavior fit with validation on the held-out 20 % at the default validation_frequency (100), and
+with validation plus checkpoints (default: ten per fit), alternated with the plain fit; the overheads are the
+ratios of their median wall times. The last line is one JSON object.
 
 Usage: python bench/bench_cebra.py [--quick] [--threads 2] [--speed-iters N] [--quality-iters N] [--repeats R]
 Needs the `bench` extra: pip install -e ".[bench]".
 """
 import argparse
 import itertools
+import tempfile
 import json
 import statistics
 import sys
@@ -51,10 +55,10 @@ def make(pkg, behavior, out, iters, seed):
     return cebra.CEBRA(**kw)
 
 
-def fit(pkg, behavior, out, iters, seed, X, y):
+def fit(pkg, behavior, out, iters, seed, X, y, **opts):
     m = make(pkg, behavior, out, iters, seed)
     t = time.perf_counter()
-    m.fit(X, y) if behavior else m.fit(X)
+    m.fit(X, y, **opts) if behavior else m.fit(X, **opts)
     return m, iters / (time.perf_counter() - t)
 
 
@@ -111,10 +115,27 @@ def main(argv=None):
         print(f"quality {pkg:>8}: decoding error {res[pkg][0]:.2f} cm (seeds {[round(e, 2) for e in errs]}), "
               f"consistency R² {res[pkg][1]:.3f}  [{quality_iters} steps]", flush=True)
 
+    # --- the cost of watching a fit: validation (default frequency) and checkpoints, against the plain fit
+    watch_iters = max(speed_iters, 500)
+    secs = {"plain": [], "validation": [], "validation+checkpoints": []}
+    with tempfile.TemporaryDirectory() as d:
+        def opts(kind, r):
+            o = {} if kind == "plain" else {"validation_data": (X[te], y[te])}
+            if kind == "validation+checkpoints": o["checkpoint_dir"] = f"{d}/run{r}"
+            return o
+        for r in range(repeats):
+            kinds = list(secs) if r % 2 == 0 else list(secs)[::-1]
+            for kind in kinds: secs[kind].append(watch_iters / fit("ours", True, 3, watch_iters, r, X[tr], y[tr], **opts(kind, r))[1])
+    med = {k: statistics.median(v) for k, v in secs.items()}
+    overhead = {k: med[k] / med["plain"] - 1 for k in ("validation", "validation+checkpoints")}
+    print(f"watching ({watch_iters} steps): validation +{100 * overhead['validation']:.1f} %, validation + checkpoints "
+          f"+{100 * overhead['validation+checkpoints']:.1f} %  (median s: " + ", ".join(f"{k} {v:.2f}" for k, v in med.items()) + ")", flush=True)
+
     summary = {"time_speedup": round(min(speed[("time", 3)], speed[("time", 32)]), 3),
                "behavior_speedup": round(min(speed[("behavior", 3)], speed[("behavior", 32)]), 3),
                "decoding_cm_ours": round(res["ours"][0], 3), "decoding_cm_upstream": round(res["upstream"][0], 3),
-               "consistency_ours": round(res["ours"][1], 4), "consistency_upstream": round(res["upstream"][1], 4)}
+               "consistency_ours": round(res["ours"][1], 4), "consistency_upstream": round(res["upstream"][1], 4),
+               "validation_overhead": round(overhead["validation"], 4), "validation_checkpoint_overhead": round(overhead["validation+checkpoints"], 4)}
     print(json.dumps(summary))
 
 

@@ -9,11 +9,12 @@ __version__ = "0.1.0"
 
 from . import data as datasets
 from .cebra import CEBRA
+from . import multisession  # adds multi-session fits, adapt() and multi-session loading to CEBRA
 from .core import get_device, seed_everything
 from .data import Dataset
 
 _PLOTS = ("plot_loss", "plot_temperature", "plot_embedding", "plot_embedding_interactive", "plot_consistency",
-          "compare_models", "plot_overview")
+          "compare_models", "plot_overview", "explore")
 
 def __getattr__(name):
     if name in _PLOTS:

@@ -6,23 +6,27 @@
 from __future__ import annotations
 
 import json
+import math
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.base import BaseEstimator, TransformerMixin
-from tqdm.auto import tqdm
 
 import neurolatent
 from . import models as _models
-from .core import atomic_path, check_array, check_lengths, check_min_samples, get_device, seed_everything
-from .losses import InfoNCE
+from .core import check_array, check_lengths, check_min_samples, check_positive_int, get_device, seed_everything
+from .losses import InfoNCE, infonce_to_goodness_of_fit
 from .sampling import Sampler
+from .training import (HISTORY_KEYS, FitState, checkpoint_path, fingerprint, list_checkpoints, make_optimizer,
+                                  read_torch_file, rng_state, run_steps, set_rng_state, write_torch_file)
 
 # %% auto 0
-__all__ = ['split_labels', 'CEBRA', 'loss_', 'fit', 'partial_fit', 'adapt', 'transform', 'fit_transform', 'save', 'load']
+__all__ = ['split_labels', 'CEBRA', 'loss_', 'FitPlan', 'fit', 'partial_fit', 'resume', 'transform', 'fit_transform', 'save',
+           'load']
 
 # %% ../nbs/13_cebra.ipynb 6
 def split_labels(ys:tuple, # label arrays, each (T,) or (T, d)
@@ -89,11 +93,6 @@ class CEBRA(TransformerMixin, BaseEstimator):
         self.optimizer_kwargs, self.random_state = optimizer_kwargs, random_state
 
 # %% ../nbs/13_cebra.ipynb 12
-def _positive_int(v, name, allow_none=False):
-    if v is None and allow_none: return
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-        raise ValueError(f"{name} must be a positive integer{' or None' if allow_none else ''}, got {v!r}.")
-
 def _check_params(self:CEBRA):
     "Raise a specific error for the first invalid setting."
     if self.model_architecture not in _models.get_options():
@@ -102,8 +101,8 @@ def _check_params(self:CEBRA):
     if self.optimizer != "adam": raise ValueError(f"optimizer must be 'adam', got {self.optimizer!r}.")
     if self.conditional not in (None, "time", "time_delta", "delta"):
         raise ValueError(f"conditional must be None, 'time', 'time_delta' or 'delta', got {self.conditional!r}.")
-    for name in ("max_iterations", "output_dimension", "num_hidden_units"): _positive_int(getattr(self, name), name)
-    _positive_int(self.batch_size, "batch_size", allow_none=True)
+    for name in ("max_iterations", "output_dimension", "num_hidden_units"): check_positive_int(getattr(self, name), name)
+    check_positive_int(self.batch_size, "batch_size", allow_none=True)
     if not self.learning_rate > 0: raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}.")
     if self.hybrid and self.output_dimension < 3:
         raise ValueError(f"hybrid=True uses the first 3 output dimensions for behaviour; output_dimension is {self.output_dimension}.")
@@ -140,18 +139,12 @@ def _prepare_data(self:CEBRA, X, ys):
 CEBRA._prepare_data = _prepare_data
 
 # %% ../nbs/13_cebra.ipynb 16
-def _optimizer(params, lr, kwargs, device):
-    kw = dict(kwargs)
-    if "betas" in kw: kw["betas"] = tuple(kw["betas"])
-    try: return torch.optim.Adam(params, lr=lr, fused=device.type in ("cpu", "cuda"), **kw)
-    except (RuntimeError, TypeError): return torch.optim.Adam(params, lr=lr, **kw)  # older torch: no fused CPU Adam
-
 def _init_model(self:CEBRA, num_neurons, device):
     "Fresh encoder, criterion and optimizer (seeded by `random_state`)."
     self.model_ = _models.init(self.model_architecture, num_neurons, self.num_hidden_units, self.output_dimension).to(device)
     self.criterion_ = InfoNCE(self.distance, self.temperature, self.temperature_mode, self.min_temperature).to(device)
     params = list(self.model_.parameters()) + list(self.criterion_.parameters())
-    self.optimizer_ = _optimizer(params, self.learning_rate, self.optimizer_kwargs, device)
+    self.optimizer_ = make_optimizer(params, self.learning_rate, self.optimizer_kwargs, device)
     self.offset_ = self.model_.offset
     self.n_features_in_, self.num_sessions_ = num_neurons, None  # num_sessions_: an int for multi-session models
     self.__dict__.pop("n_features_", None)
@@ -159,66 +152,49 @@ def _init_model(self:CEBRA, num_neurons, device):
 CEBRA._init_model = _init_model
 
 # %% ../nbs/13_cebra.ipynb 18
-_KEYS = ("total", "pos", "neg", "temperature")
-_HYBRID_KEYS = _KEYS + ("behavior_total", "time_total")
+_HYBRID_KEYS = HISTORY_KEYS + ("behavior_total", "time_total")
+_VALID_BATCHES, _VALID_SEED = 10, 7919  # held-out batches per validation; their seed is seed_ + _VALID_SEED
 
-def _run_steps(est:CEBRA, # the estimator being trained (`model_`, `history_`, `verbose`)
-               step, # `step()` runs one optimisation step and returns its (len(keys),) row of the history
-               steps:int, # number of steps
-               keys:tuple=_KEYS, # history entries of a row
-               desc:str="CEBRA", # progress bar label
-               sync_every:int=25, # steps between checks of the history (host synchronisations)
-              ):
-    "Run `step` `steps` times with the model in training mode; append to `history_`; raise on a non-finite loss."
-    hist, i = None, -1
-    est.model_.train()
-    bar = tqdm(total=steps, disable=not est.verbose, desc=desc, leave=True)
-    try:
-        for i in range(steps):
-            row = step()
-            if hist is None: hist = row.new_empty(steps, len(keys))
-            hist[i] = row
-            if (i + 1) % sync_every == 0 or i + 1 == steps:
-                seen = hist[max(0, i + 1 - sync_every):i + 1]
-                if not torch.isfinite(seen).all():
-                    bad = max(0, i + 1 - sync_every) + int((~torch.isfinite(seen)).any(1).nonzero()[0])
-                    raise FloatingPointError(f"The loss became non-finite at step {len(est.history_.get('total', [])) + bad}; "
-                                             "lower learning_rate or raise temperature / min_temperature.")
-                last = seen[-1].tolist()
-                bar.set_postfix(loss=f"{last[0]:.4f}", pos=f"{last[1]:.4f}", neg=f"{last[2]:.4f}", temperature=f"{last[3]:.3f}", refresh=False)
-                bar.update((i + 1) - bar.n)
-    finally:
-        bar.close()
-        done = hist[:i + 1].cpu().numpy() if hist is not None else np.empty((0, len(keys)), np.float32)
-        for j, k in enumerate(keys):
-            est.history_[k] = np.concatenate([est.history_.get(k, np.empty(0, np.float32)), done[:, j]])
-    est.model_.eval()
+def _objective(self:CEBRA, model, Xd, Xd_t, b, B):
+    "(loss, pos, neg, extra terms) of one batch `b` of B index triplets, embedded by `model`."
+    crit = self.criterion_
+    parts = [b.reference, b.positive] + ([b.time_positive] if self.hybrid else []) + [b.negative]
+    z = model.embed_windows(Xd, torch.cat(parts) - self.offset_.left, Xd_t)  # (k·B, D); window of t starts at t - left
+    if self.hybrid:
+        ref, pos, tpos, neg = z.split(B)
+        lb, pb, nb = crit(ref[:, :3], pos[:, :3], neg[:, :3])
+        lt, pt, nt = crit(ref, tpos, neg)
+        return lb + lt, pb + pt, nb + nt, (lb.detach(), lt.detach())
+    ref, pos, neg = z.split(B)
+    return (*crit(ref, pos, neg), ())
 
-def _train(self:CEBRA, Xd, sampler, steps, sync_every=25):
-    "Run `steps` optimisation steps; append to `history_`; raise on a non-finite loss."
-    model, crit, opt, off = self.model_, self.criterion_, self.optimizer_, self.offset_
-    B = self.batch_size or sampler.n
+def _step_fn(self:CEBRA, Xd, sampler):
+    "The function `run_steps` calls: one optimisation step on `Xd`, returning its history row."
+    model, crit, opt, B = self.model_, self.criterion_, self.optimizer_, self.batch_size or sampler.n
     Xd_t = Xd.T.contiguous()  # (N, T): what the first convolution reads
     def step():
-        b = sampler.sample(B)
-        parts = [b.reference, b.positive] + ([b.time_positive] if self.hybrid else []) + [b.negative]
-        z = model.embed_windows(Xd, torch.cat(parts) - off.left, Xd_t)  # (k·B, D); window of t starts at t - left
-        if self.hybrid:
-            ref, pos, tpos, neg = z.split(B)
-            lb, pb, nb = crit(ref[:, :3], pos[:, :3], neg[:, :3])
-            lt, pt, nt = crit(ref, tpos, neg)
-            loss, p, n = lb + lt, pb + pt, nb + nt
-            extra = (lb.detach(), lt.detach())
-        else:
-            ref, pos, neg = z.split(B)
-            loss, p, n = crit(ref, pos, neg)
-            extra = ()
+        loss, p, n, extra = self._objective(model, Xd, Xd_t, sampler.sample(B), B)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         return torch.stack((loss.detach(), p.detach(), n.detach(), crit.temperature, *extra))
-    _run_steps(self, step, steps, _HYBRID_KEYS if self.hybrid else _KEYS, "CEBRA", sync_every)
-CEBRA._train = _train
+    return step
+
+def _validator(self:CEBRA, Xv, cont, disc, device):
+    "`validate()` → (mean InfoNCE on fixed held-out batches, goodness of fit in bits)."
+    off = self.offset_
+    sampler = Sampler(len(Xv), cont, disc, self.conditional_, self.time_offsets, self.delta, valid=(off.left, len(Xv) - off.right + 1),
+                      hybrid=self.hybrid, device=device, seed=self.seed_ + _VALID_SEED)
+    B = self.batch_size or sampler.n
+    batches = [sampler.sample(B) for _ in range(_VALID_BATCHES)]
+    Xd = Xv.to(device); Xd_t = Xd.T.contiguous()
+    @torch.no_grad()
+    def validate():
+        loss = torch.stack([self._objective(self.model_, Xd, Xd_t, b, B)[0] for b in batches]).mean().item()
+        bits = infonce_to_goodness_of_fit(loss, self.batch_size, 1, 2 if self.hybrid else 1) if self.batch_size else math.nan
+        return loss, float(bits)
+    return validate
+CEBRA._objective, CEBRA._step_fn, CEBRA._validator = _objective, _step_fn, _validator
 
 @property
 def loss_(self:CEBRA) -> np.ndarray:
@@ -227,64 +203,155 @@ def loss_(self:CEBRA) -> np.ndarray:
 CEBRA.loss_ = loss_
 
 # %% ../nbs/13_cebra.ipynb 20
+@dataclass
+class FitPlan:
+    "Everything `CEBRA._fit` needs to know about one kind of fit (one session, several sessions)."
+    n_features:int|list # neurons of the recording, or of each session
+    fingerprints:dict # input name → `training.fingerprint`, for checkpoints
+    conditional:str # the positive-sampling rule
+    label_kinds:tuple # ('continuous', 'discrete'), those present
+    keys:tuple # the history row's names
+    desc:str # progress label
+    init:object # init(device): fresh encoders, criterion and optimizer on the estimator
+    check_continue:object # check_continue(): raise if the fitted model cannot continue on these data
+    sampler:object # sampler(seed, device) → a sampler with `.sample(B)` and `.gen`
+    step:object # step(sampler, device) → the step function for `run_steps`
+    validator:object=None # validator(device) → validate(), or None without validation data
+
 def _is_sessions(X) -> bool:
     "True when `X` is a list of recordings (multi-session) rather than one `(T, N)` array."
     return isinstance(X, (list, tuple)) and len(X) > 0 and np.ndim(X[0]) == 2
 
-def _fit(self:CEBRA, X, ys, reset):
-    if _is_sessions(X):
-        from neurolatent.multisession import fit_sessions  # lazy: multisession builds on this module
-        return fit_sessions(self, X, ys, reset)
-    if not reset and getattr(self, "num_sessions_", None) is not None:
-        raise ValueError(f"This model was fitted on {self.num_sessions_} sessions; partial_fit needs a list of "
-                         f"{self.num_sessions_} recordings. To fit a new recording with it, use adapt().")
-    self._check_params()
+def _split_validation(validation_data):
+    "(X_valid, label tuple) from `validation_data`: (X, y, ...) or X alone."
+    if validation_data is None: return None, ()
+    if isinstance(validation_data, tuple): return validation_data[0], tuple(validation_data[1:])
+    return validation_data, ()
+
+def _single_plan(self:CEBRA, X, ys, validation_data=None) -> FitPlan:
+    "The plan of a fit on one recording `X` with labels `ys`."
     Xt, cont, disc, conditional = self._prepare_data(X, ys)
-    device = get_device(self.device)
-    if reset or not hasattr(self, "model_"):
-        seeds = seed_everything(self.random_state)
-        self.seed_ = seeds.seed
-        self._init_model(Xt.shape[1], device)
-        self._fit_calls = 0
-    elif Xt.shape[1] != self.n_features_in_:
-        raise ValueError(f"X has {Xt.shape[1]} features but the model was fitted on {self.n_features_in_}.")
-    off = self.offset_
-    sampler = Sampler(len(Xt), cont, disc, conditional, self.time_offsets, self.delta,
-                      valid=(off.left, len(Xt) - off.right + 1), hybrid=self.hybrid, device=device,
-                      seed=self.seed_ + self._fit_calls)
-    self._fit_calls += 1
-    self.conditional_ = conditional
-    self.label_kinds_ = tuple(k for k, v in (("continuous", cont), ("discrete", disc)) if v is not None)
-    self._train(Xt.to(device), sampler, self.max_iterations)
+    kinds = tuple(k for k, v in (("continuous", cont), ("discrete", disc)) if v is not None)
+    fps = {"X": fingerprint(Xt), **{(f"y[{i}]" if len(ys) > 1 else "y"): fingerprint(np.asarray(y)) for i, y in enumerate(ys)}}
+    validator = None
+    if validation_data is not None:
+        Xv, yv = _split_validation(validation_data)
+        try: Xvt, vc, vd, _ = self._prepare_data(Xv, yv)
+        except (ValueError, TypeError) as e: raise type(e)(f"validation_data: {e}") from None
+        vkinds = tuple(k for k, v in (("continuous", vc), ("discrete", vd)) if v is not None)
+        if vkinds != kinds:
+            raise ValueError(f"validation_data has {' and '.join(vkinds) or 'no'} labels but the training data have "
+                             f"{' and '.join(kinds) or 'no'} labels; pass the same kinds.")
+        if Xvt.shape[1] != Xt.shape[1]:
+            raise ValueError(f"validation_data has {Xvt.shape[1]} neurons but X has {Xt.shape[1]}.")
+        validator = lambda device: self._validator(Xvt, vc, vd, device)
+    def check_continue():
+        if getattr(self, "num_sessions_", None) is not None:
+            raise ValueError(f"This model was fitted on {self.num_sessions_} sessions; partial_fit needs a list of "
+                             f"{self.num_sessions_} recordings. To fit a new recording with it, use adapt().")
+        if Xt.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {Xt.shape[1]} features but the model was fitted on {self.n_features_in_}.")
+    def sampler(seed, device):
+        off = self.offset_
+        return Sampler(len(Xt), cont, disc, conditional, self.time_offsets, self.delta, valid=(off.left, len(Xt) - off.right + 1),
+                       hybrid=self.hybrid, device=device, seed=seed)
+    return FitPlan(Xt.shape[1], fps, conditional, kinds, _HYBRID_KEYS if self.hybrid else HISTORY_KEYS, "CEBRA",
+                   init=lambda device: self._init_model(Xt.shape[1], device), check_continue=check_continue, sampler=sampler,
+                   step=lambda smp, device: self._step_fn(Xt.to(device), smp), validator=validator)
+CEBRA._single_plan = _single_plan
+
+# %% ../nbs/13_cebra.ipynb 21
+def _plan(self:CEBRA, X, ys, validation_data=None) -> FitPlan:
+    if not _is_sessions(X): return self._single_plan(X, ys, validation_data)
+    if not hasattr(self, "_sessions_plan"):  # only when neurolatent.multisession was never imported
+        raise RuntimeError("Multi-session fits need neurolatent.multisession: `import neurolatent.multisession`.")
+    return self._sessions_plan(X, ys, validation_data)
+
+def _run(self:CEBRA, plan:FitPlan, sampler, steps:int, device, state=None, validation_frequency=100, early_stopping=None,
+         restore_best=None, callback=None, callback_frequency=None, checkpoint_dir=None, checkpoint_every=None):
+    "Train `steps` steps of `plan` with `sampler` through `training.run_steps`, writing checkpoints if asked."
+    if callback_frequency is not None and callback is None: raise ValueError("callback_frequency was given without a callback.")
+    if checkpoint_every is not None and checkpoint_dir is None: raise ValueError("checkpoint_every was given without a checkpoint_dir.")
+    validate = plan.validator(device) if plan.validator is not None else None
+    if validate is None and (early_stopping is not None or restore_best):
+        raise ValueError("early_stopping and restore_best need validation data: pass validation_data=(X_valid, y_valid).")
+    write = None
+    if checkpoint_dir is not None:
+        write = lambda st: write_torch_file(checkpoint_path(checkpoint_dir, st.step), self._checkpoint_obj(st, plan, sampler))
+    run_steps(self, plan.step(sampler, device), steps, plan.keys, plan.desc, state=state, validate=validate,
+              validation_frequency=validation_frequency, early_stopping=early_stopping, restore_best=restore_best,
+              callback=callback, callback_frequency=callback_frequency or 100, checkpoint=write,
+              checkpoint_every=checkpoint_every or max(1, steps // 10))
     return self
 
+def _fit(self:CEBRA, X, ys, reset, validation_data=None, checkpoint_dir=None, resume=False, **run_kw):
+    self._check_params()
+    if resume is not False and not reset: raise ValueError("resume belongs to fit(); partial_fit continues the model in memory.")
+    if resume is True and checkpoint_dir is None: raise ValueError("resume=True needs checkpoint_dir=, the folder of the checkpoints.")
+    plan = self._plan(X, ys, validation_data)
+    device = get_device(self.device)
+    found = (list_checkpoints(checkpoint_dir)[-1:] or [(None, None)])[0][1] if resume is True else (Path(resume) if resume else None)
+    state = None
+    if found is not None: state, rng = self._restore(found, plan, device)
+    elif reset or not hasattr(self, "model_"):
+        self.seed_ = seed_everything(self.random_state).seed
+        plan.init(device)
+        self._fit_calls = 0
+    else: plan.check_continue()
+    sampler = plan.sampler(self.seed_ + self._fit_calls, device)
+    self._fit_calls += 1
+    if found is not None: set_rng_state(rng, [sampler.gen])
+    self.conditional_, self.label_kinds_ = plan.conditional, plan.label_kinds
+    return self._run(plan, sampler, self.max_iterations, device, state=state, checkpoint_dir=checkpoint_dir, **run_kw)
+CEBRA._plan, CEBRA._run, CEBRA._fit = _plan, _run, _fit
+
+# %% ../nbs/13_cebra.ipynb 22
 def fit(self:CEBRA, X, # (T, N) neural data, or a list of them (one per session)
         *y, # labels: arrays (T,) / (T, d), or lists of them (one per session)
         adapt:bool=False, # adapt a fitted model's input layer to `X` instead (upstream's `adapt=True`)
+        callback=None, # `callback(step, model)` (or `(step, model, logs)`) every `callback_frequency` steps and at the end
+        callback_frequency:int|None=None, # steps between callbacks (None: 100)
+        validation_data=None, # `(X_valid, y_valid, ...)` held out from training (lists per session for multi-session)
+        validation_frequency:int=100, # steps between validations
+        early_stopping:int|None=None, # stop after this many validations without improvement (None: never)
+        restore_best:bool|None=None, # end with the best validation's weights (None: when early_stopping is set)
+        checkpoint_dir:str|Path|None=None, # folder for checkpoints (None: none are written)
+        checkpoint_every:int|None=None, # steps between checkpoints (None: a tenth of the fit)
+        resume:bool|str|Path=False, # True: continue from the latest checkpoint in checkpoint_dir; or a checkpoint's path
        ):
     "Train a new encoder on `X` `(T, N)` and optional labels (see *Labels*); returns the estimator."
-    if adapt and hasattr(self, "model_"): return self.adapt(X, *y)
-    return self._fit(X, y, reset=True)
+    kw = dict(callback=callback, callback_frequency=callback_frequency, validation_data=validation_data,
+              validation_frequency=validation_frequency, early_stopping=early_stopping, restore_best=restore_best,
+              checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every)
+    if adapt and hasattr(self, "model_"): return self.adapt(X, *y, **kw)
+    return self._fit(X, y, reset=True, resume=resume, **kw)
 
-def partial_fit(self:CEBRA, X, *y):
+def partial_fit(self:CEBRA, X, # data with the neurons (and sessions) the model was fitted on
+                *y, # labels of the same kinds as in `fit`
+                **kwargs, # callback, validation and checkpoint options, as in `fit`
+               ):
     "Train for `max_iterations` more steps, starting from the current encoder and optimizer state."
-    return self._fit(X, y, reset=False)
-def adapt(self:CEBRA, X, # (T, N) neural data of the new session (any number of neurons)
-          *y, # its labels, of the kinds the model was trained with
-          layers:str="input", # 'input': train only a fresh input layer, the rest frozen; 'all': train every layer
-          from_scratch:bool=False, # start from fresh random weights instead of the pretrained ones (a control)
-          session_id:int|None=None, # which encoder of a multi-session model to start from (default 0)
-          steps:int|None=None, # adaptation steps (None: `max_adapt_iterations`)
-          callback=None, # called as `callback(step, model)` every `callback_every` steps
-          callback_every:int=100, # steps between callbacks
-         ):
-    "Fit new data starting from this (single- or multi-session) model; the model becomes single-session on `X`."
-    from neurolatent.multisession import adapt as _adapt  # lazy: multisession builds on this module
-    return _adapt(self, X, *y, layers=layers, from_scratch=from_scratch, session_id=session_id, steps=steps,
-                  callback=callback, callback_every=callback_every)
-CEBRA._fit, CEBRA.fit, CEBRA.partial_fit, CEBRA.adapt = _fit, fit, partial_fit, adapt
+    return self._fit(X, y, reset=False, **kwargs)
 
-# %% ../nbs/13_cebra.ipynb 22
+@classmethod
+def resume(cls:type, path, # a checkpoint_dir (its latest checkpoint is used) or one checkpoint file
+           X, # the neural data of the interrupted fit
+           *y, # its labels
+           **kwargs, # options of `fit` (validation_data, callback, …); checkpoint_dir defaults to the checkpoint's folder
+          ) -> CEBRA:
+    "Rebuild the estimator saved in a checkpoint and finish its fit; the settings come from the checkpoint."
+    path = Path(path)
+    if path.is_dir():
+        found = list_checkpoints(path)
+        if not found: raise FileNotFoundError(f"No checkpoints (checkpoint_*.pt) in {path}.")
+        path = found[-1][1]
+    meta = json.loads(read_torch_file(path, "neurolatent checkpoint")["meta_json"])
+    est = _from_params(meta["params"])
+    kwargs.setdefault("checkpoint_dir", path.parent)
+    return est.fit(X, *y, resume=path, **kwargs)
+CEBRA.fit, CEBRA.partial_fit, CEBRA.resume = fit, partial_fit, resume
+
+# %% ../nbs/13_cebra.ipynb 25
 def _check_fitted(self:CEBRA):
     if not hasattr(self, "model_"):
         raise RuntimeError("This CEBRA instance is not fitted yet; call fit(X, ...) first.")
@@ -342,8 +409,9 @@ def fit_transform(self:CEBRA, X, *y) -> np.ndarray:
     return self.transform(X)
 CEBRA.fit_transform = fit_transform
 
-# %% ../nbs/13_cebra.ipynb 24
+# %% ../nbs/13_cebra.ipynb 27
 _FORMAT, _FORMAT_VERSION = "neurolatent.CEBRA", 2  # 2: multi-session models; single-session files are still 1
+_RESUMABLE_DIFF_OK = ("max_iterations", "verbose", "device")  # settings a resumed fit may change
 
 def _jsonable(v):
     if isinstance(v, (tuple, list)): return [_jsonable(x) for x in v]
@@ -351,22 +419,51 @@ def _jsonable(v):
     if isinstance(v, (np.floating,)): return float(v)
     return v
 
-def save(self:CEBRA, path, # file to write (replaced atomically)
-        ) -> Path:
-    "Write the fitted estimator to one file; returns the path."
-    self._check_fitted()
+def _state_obj(self:CEBRA) -> dict:
+    "The fitted estimator as tensors and JSON text: what `save` writes and a checkpoint starts from."
     multi = getattr(self, "num_sessions_", None) is not None
+    named = [("model." + n, p) for n, p in self.model_.named_parameters()] + [("criterion." + n, p) for n, p in self.criterion_.named_parameters()]
     meta = {"format": _FORMAT, "format_version": 2 if multi else 1, "neurolatent_version": neurolatent.__version__,
             "torch_version": torch.__version__, "params": {k: _jsonable(v) for k, v in self.get_params().items()},
             "fitted": {"n_features_in_": None if multi else self.n_features_in_, "seed_": self.seed_, "conditional_": self.conditional_,
-                       "label_kinds_": list(self.label_kinds_), "fit_calls": self._fit_calls}}
+                       "label_kinds_": list(self.label_kinds_), "fit_calls": self._fit_calls,
+                       "trainable": [n for n, p in named if p.requires_grad], "adapted_": getattr(self, "adapted_", None)}}
     if multi: meta["fitted"].update(num_sessions_=self.num_sessions_, n_features_=list(self.n_features_))
-    obj = {"meta_json": json.dumps(meta),
-           "model": {k: v.detach().cpu() for k, v in self.model_.state_dict().items()},
-           "criterion": {k: v.detach().cpu() for k, v in self.criterion_.state_dict().items()},
-           "history": {k: torch.from_numpy(np.asarray(v)) for k, v in self.history_.items()}}
-    with atomic_path(path) as tmp: torch.save(obj, tmp)
-    return Path(path)
+    return {"meta_json": json.dumps(meta),
+            "model": {k: v.detach().cpu() for k, v in self.model_.state_dict().items()},
+            "criterion": {k: v.detach().cpu() for k, v in self.criterion_.state_dict().items()},
+            "optimizer": self.optimizer_.state_dict(),
+            "history": {k: torch.from_numpy(np.asarray(v)) for k, v in self.history_.items()}}
+
+def _load_state(self:CEBRA, obj:dict, device):
+    "Rebuild encoders, criterion, optimizer (state included) and fitted attributes from a `_state_obj`."
+    f = json.loads(obj["meta_json"])["fitted"]
+    if f.get("num_sessions_") is not None:
+        if not hasattr(self, "_init_sessions"): raise RuntimeError("Loading a multi-session model needs `import neurolatent.multisession`.")
+        self._init_sessions(f["n_features_"], device)
+    else: self._init_model(f["n_features_in_"], device)
+    self.model_.load_state_dict(obj["model"]); self.criterion_.load_state_dict(obj["criterion"])
+    named = [("model." + n, p) for n, p in self.model_.named_parameters()] + [("criterion." + n, p) for n, p in self.criterion_.named_parameters()]
+    trainable = set(f.get("trainable") or [n for n, _ in named])
+    for n, p in named: p.requires_grad_(n in trainable)
+    self.optimizer_ = make_optimizer([p for n, p in named if n in trainable], self.learning_rate, self.optimizer_kwargs, device)
+    if "optimizer" in obj:
+        saved = obj["optimizer"]
+        for g_saved, g_now in zip(saved["param_groups"], self.optimizer_.param_groups):  # keep this device's kernel choice
+            for k in ("fused", "foreach", "capturable", "differentiable"):
+                if k in g_now: g_saved[k] = g_now[k]
+        self.optimizer_.load_state_dict(saved)
+    self.model_.eval()
+    self.seed_, self.conditional_, self.label_kinds_, self._fit_calls = f["seed_"], f["conditional_"], tuple(f["label_kinds_"]), f["fit_calls"]
+    if f.get("adapted_") is not None: self.adapted_ = f["adapted_"]
+    self.history_ = {k: v.numpy() for k, v in obj["history"].items()}
+    return self
+
+def save(self:CEBRA, path, # file to write (replaced atomically)
+        ) -> Path:
+    "Write the fitted estimator, optimizer state included, to one file; returns the path."
+    self._check_fitted()
+    return write_torch_file(path, self._state_obj())
 
 def _from_params(params):
     p = dict(params)
@@ -374,33 +471,55 @@ def _from_params(params):
     p["optimizer_kwargs"] = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in p["optimizer_kwargs"])
     return CEBRA(**p)
 
-@classmethod
-def load(cls:type, path, # file written by `CEBRA.save`
-         device:str|None=None, # where to put the model (None: the saved `device` setting)
-        ) -> CEBRA:
-    "Read an estimator written by `save`, without executing any pickled code."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"No saved model at {path}.")
-    try: obj = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:
-        raise ValueError(f"{path} is not a readable neurolatent model file ({type(e).__name__}: {str(e).splitlines()[0][:200]}).") from None
-    if not isinstance(obj, dict) or "meta_json" not in obj:
-        raise ValueError(f"{path} is a torch file but not a neurolatent CEBRA model.")
+def _read_meta(path, obj) -> dict:
+    if "meta_json" not in obj: raise ValueError(f"{path} is a torch file but not a neurolatent CEBRA model.")
     meta = json.loads(obj["meta_json"])
     if meta.get("format") != _FORMAT: raise ValueError(f"{path} holds {meta.get('format')!r}, not a {_FORMAT} model.")
     if meta["format_version"] > _FORMAT_VERSION:
         raise ValueError(f"{path} was written by neurolatent {meta['neurolatent_version']} (format {meta['format_version']}); "
                          f"this is neurolatent {neurolatent.__version__} (format {_FORMAT_VERSION}). Upgrade neurolatent to read it.")
-    est = _from_params(meta["params"])
+    return meta
+
+@classmethod
+def load(cls:type, path, # file written by `CEBRA.save`, or a checkpoint
+         device:str|None=None, # where to put the model (None: the saved `device` setting)
+        ) -> CEBRA:
+    "Read an estimator written by `save` (or a checkpoint), without executing any pickled code."
+    obj = read_torch_file(path, "neurolatent model file")
+    est = _from_params(_read_meta(path, obj)["params"])
     if device is not None: est.device = device
-    f = meta["fitted"]
-    if f.get("num_sessions_") is not None:
-        from neurolatent.multisession import init_sessions  # lazy: multisession builds on this module
-        init_sessions(est, f["n_features_"], get_device(est.device))
-    else: est._init_model(f["n_features_in_"], get_device(est.device))
-    est.model_.load_state_dict(obj["model"]); est.criterion_.load_state_dict(obj["criterion"])
-    est.model_.eval()
-    est.seed_, est.conditional_, est.label_kinds_, est._fit_calls = f["seed_"], f["conditional_"], tuple(f["label_kinds_"]), f["fit_calls"]
-    est.history_ = {k: v.numpy() for k, v in obj["history"].items()}
-    return est
-CEBRA.save, CEBRA.load = save, load
+    return est._load_state(obj, get_device(est.device))
+CEBRA._state_obj, CEBRA._load_state, CEBRA.save, CEBRA.load = _state_obj, _load_state, save, load
+
+# %% ../nbs/13_cebra.ipynb 28
+def _checkpoint_obj(self:CEBRA, state:FitState, plan:FitPlan, sampler) -> dict:
+    "A checkpoint: the saved estimator plus the loop's progress, the random streams, the best weights and data fingerprints."
+    obj = self._state_obj()
+    obj["progress_json"] = json.dumps({"state": state.to_json(), "fingerprints": plan.fingerprints})
+    obj["rng"] = rng_state([sampler.gen])
+    if state.best_weights is not None: obj["best_weights"] = state.best_weights
+    return obj
+
+def _restore(self:CEBRA, path, plan:FitPlan, device):
+    "Load checkpoint `path` into this estimator after checking it was made with these settings and data; (state, rng)."
+    path = Path(path)
+    obj = read_torch_file(path, "neurolatent checkpoint")
+    meta = _read_meta(path, obj)
+    if "progress_json" not in obj: raise ValueError(f"{path} is a saved model, not a checkpoint; load it with CEBRA.load.")
+    mine = {k: _jsonable(v) for k, v in self.get_params().items()}
+    diff = [k for k in mine if k not in _RESUMABLE_DIFF_OK and meta["params"].get(k) != mine[k]]
+    if diff:
+        raise ValueError(f"{path} was made with other settings: " + "; ".join(f"{k}={meta['params'].get(k)!r} there, {mine[k]!r} here" for k in diff)
+                         + ". Resume with the checkpoint's settings (CEBRA.resume reads them), or start over with another checkpoint_dir.")
+    progress = json.loads(obj["progress_json"])
+    theirs = progress["fingerprints"]
+    other = [k for k in sorted(set(theirs) | set(plan.fingerprints)) if theirs.get(k) != plan.fingerprints.get(k)]
+    if other:
+        raise ValueError(f"{path} was made with other data: {', '.join(other)} differ{'s' if len(other) == 1 else ''} from the "
+                         "checkpoint's. Resume with the same data, or start over with another checkpoint_dir.")
+    self._load_state(obj, device)
+    self._fit_calls -= 1  # the interrupted call's own count, so its sampler is rebuilt with the same seed
+    state = FitState(**progress["state"])
+    if "best_weights" in obj: state.best_weights = {k: {n: t.to(device) for n, t in v.items()} for k, v in obj["best_weights"].items()}
+    return state, obj["rng"]
+CEBRA._checkpoint_obj, CEBRA._restore = _checkpoint_obj, _restore

@@ -21,7 +21,7 @@ import torch
 
 # %% auto 0
 __all__ = ['get_device', 'Seeds', 'check_random_state', 'seed_everything', 'check_array', 'check_lengths', 'check_min_samples',
-           'Registry', 'atomic_path']
+           'check_positive_int', 'Registry', 'atomic_path']
 
 # %% ../nbs/00_core.ipynb 5
 _DEVICE_CHOICES = ("cuda_if_available", "cuda", "mps", "cpu")
@@ -151,6 +151,16 @@ def check_min_samples(n_samples:int, # time points available
         raise ValueError(f"{name} has {n_samples} samples but at least {required} are needed.{why}")
 
 # %% ../nbs/00_core.ipynb 21
+def check_positive_int(v, # the value to check
+                       name:str, # the setting's name, for the message
+                       allow_none:bool=False, # accept None (an optional setting)
+                      ):
+    "Raise a `ValueError` naming `name` unless `v` is an integer ≥ 1 (or None when allowed)."
+    if v is None and allow_none: return
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
+        raise ValueError(f"{name} must be a positive integer{' or None' if allow_none else ''}, got {v!r}.")
+
+# %% ../nbs/00_core.ipynb 24
 class Registry:
     "Names → objects, filled by a decorator; used for models and datasets."
     def __init__(self, kind:str): # what the registry holds, for messages ("model", "dataset")
@@ -183,7 +193,7 @@ class Registry:
     def __len__(self): return len(self._items)
     def __repr__(self): return f"Registry({self.kind!r}, {self.get_options()})"
 
-# %% ../nbs/00_core.ipynb 25
+# %% ../nbs/00_core.ipynb 28
 @contextlib.contextmanager
 def atomic_path(path, # the file to (re)place
                ):

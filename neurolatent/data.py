@@ -22,7 +22,7 @@ from .core import Registry, atomic_path, check_array, check_lengths
 
 # %% auto 0
 __all__ = ['Dataset', 'blocked_split', 'DatasetNotFoundError', 'ChecksumError', 'DatasetSpec', 'register_dataset', 'search_path',
-           'md5sum', 'locate', 'download_file', 'get_options', 'init', 'load_joblib_arrays']
+           'md5sum', 'locate', 'reachable', 'download_file', 'get_options', 'init', 'load_joblib_arrays']
 
 # %% ../nbs/01_data.ipynb 5
 def _discrete(y, name, n):
@@ -179,7 +179,9 @@ def locate(name:str, # registered dataset name
     return next((p for p in _candidates(spec, root) if p.is_file()), None)
 
 # %% ../nbs/01_data.ipynb 19
-def _reachable(url, timeout=_CHECK_TIMEOUT):
+def reachable(url:str, # the address whose host to probe
+              timeout:float=_CHECK_TIMEOUT, # seconds to wait for a TCP connection
+             ) -> str|None:
     "None if `url`'s host accepts a TCP connection within `timeout` s, else the reason it does not."
     if os.environ.get("NEUROLATENT_OFFLINE", "").lower() in ("1", "true", "yes"): return "NEUROLATENT_OFFLINE is set"
     u = urllib.parse.urlsplit(url)
@@ -198,7 +200,7 @@ def download_file(url:str, # where to fetch from
              progress:bool=True, # show a tqdm progress bar
             ) -> Path:
     "Download `url` to `dest` through a temporary file, verify its checksum, then move it into place atomically."
-    why = _reachable(url)
+    why = reachable(url)
     if why: raise ConnectionError(f"cannot reach {urllib.parse.urlsplit(url).hostname} ({why})")
     dest, h = Path(dest), hashlib.md5()
     from tqdm.auto import tqdm

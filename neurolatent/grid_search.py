@@ -192,10 +192,7 @@ def _check_grid(grid:list, data:dict):
             if (dname, sub) in seen: continue
             seen.add((dname, sub))
             try:
-                if isinstance(X, list):
-                    from neurolatent.multisession import _prepare_sessions
-                    _prepare_sessions(est, X, tuple(ys))
-                else: est._prepare_data(X, tuple(ys))
+                est._plan(X, tuple(ys))  # validates one recording or a list of sessions
             except (ValueError, TypeError) as e:
                 raise type(e)(f"Dataset {dname!r} with {dict(sub) or 'the default parameters'}: {e}") from None
 

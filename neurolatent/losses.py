@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
 # %% auto 0
-__all__ = ['similarities', 'infonce', 'InfoNCE']
+__all__ = ['similarities', 'infonce', 'InfoNCE', 'infonce_to_goodness_of_fit']
 
 # %% ../nbs/12_losses.ipynb 5
 def similarities(ref:torch.Tensor, # (B, D) reference embeddings
@@ -77,6 +78,19 @@ class InfoNCE(nn.Module):
         return infonce(ps * inv, ns * inv)
 
 # %% ../nbs/12_losses.ipynb 13
+def infonce_to_goodness_of_fit(infonce, # InfoNCE loss(es) in nats: a number or an array
+                               batch_size:int, # negatives per reference during training
+                               num_sessions:int=1, # sessions trained together
+                               num_terms:int=1, # InfoNCE terms summed in the loss (2 for hybrid models)
+                              ):
+    "Goodness of fit in bits: information above the chance level `num_terms · log(batch_size · num_sessions)`."
+    if batch_size is None or int(batch_size) != batch_size or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}; goodness of fit is defined for "
+                         "models trained with a batch size (batch_size=None trains on all points at once).")
+    if int(num_sessions) != num_sessions or num_sessions < 1: raise ValueError(f"num_sessions must be ≥ 1, got {num_sessions!r}.")
+    return (num_terms * math.log(batch_size * num_sessions) - np.asarray(infonce, dtype=np.float64)) * math.log2(math.e)
+
+# %% ../nbs/12_losses.ipynb 17
 class _Uniformity(torch.autograd.Function):
     "mean_i logsumexp_j(inv · ref_i·neg_j) in row blocks; each block's gradient is formed while it is in cache."
     @staticmethod

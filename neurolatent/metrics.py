@@ -15,10 +15,11 @@ from scipy.spatial import cKDTree
 from sklearn.linear_model import LinearRegression
 
 from .core import check_array, check_lengths
+from .losses import infonce_to_goodness_of_fit  # re-exported: the metric's public home
 from .sampling import Sampler
 
 # %% auto 0
-__all__ = ['infonce_to_goodness_of_fit', 'goodness_of_fit_history', 'infonce_loss', 'goodness_of_fit_score', 'consistency_score',
+__all__ = ['goodness_of_fit_history', 'infonce_loss', 'goodness_of_fit_score', 'consistency_score',
            'OrthogonalProcrustesAlignment']
 
 # %% ../nbs/20_metrics.ipynb 8
@@ -26,18 +27,6 @@ def _check_fitted(model):
     if not hasattr(model, "model_"): raise RuntimeError("The model is not fitted yet; call fit(X, ...) first.")
 
 def _num_sessions(model) -> int: return int(getattr(model, "num_sessions_", None) or 1)
-
-def infonce_to_goodness_of_fit(infonce, # InfoNCE loss(es) in nats: a number or an array
-                               batch_size:int, # negatives per reference during training
-                               num_sessions:int=1, # sessions trained together
-                               num_terms:int=1, # InfoNCE terms summed in the loss (2 for hybrid models)
-                              ):
-    "Goodness of fit in bits: information above the chance level `num_terms · log(batch_size · num_sessions)`."
-    if batch_size is None or int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}; goodness of fit is defined for "
-                         "models trained with a batch size (batch_size=None trains on all points at once).")
-    if int(num_sessions) != num_sessions or num_sessions < 1: raise ValueError(f"num_sessions must be ≥ 1, got {num_sessions!r}.")
-    return (num_terms * math.log(batch_size * num_sessions) - np.asarray(infonce, dtype=np.float64)) * math.log2(math.e)
 
 def _gof_args(model):
     _check_fitted(model)

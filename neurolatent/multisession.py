@@ -5,18 +5,21 @@
 # %% ../nbs/14_multisession.ipynb 2
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from torch import nn
 
 from . import models as _models
-from .cebra import CEBRA, _optimizer, _positive_int, _run_steps, split_labels
-from .core import check_array, check_min_samples, get_device, seed_everything
-from .losses import InfoNCE, _infonce, _Uniformity  # noqa: F401 (the blocked loss, once defined here)
+from .cebra import CEBRA, FitPlan, split_labels
+from .core import check_array, check_min_samples, check_positive_int, get_device, seed_everything
+from .losses import InfoNCE, infonce_to_goodness_of_fit
 from .sampling import MultiSessionSampler, Sampler
+from .training import HISTORY_KEYS, fingerprint, make_optimizer
 
 # %% auto 0
-__all__ = ['init_sessions', 'fit_sessions', 'input_layer', 'adapt']
+__all__ = ['init_sessions', 'input_layer', 'adapt']
 
 # %% ../nbs/14_multisession.ipynb 6
 def _as_session_list(v, S, name):
@@ -71,63 +74,86 @@ def init_sessions(est:CEBRA, # the estimator to set up
     est.model_ = nn.ModuleList(_models.init(est.model_architecture, n, est.num_hidden_units, est.output_dimension)
                                for n in num_neurons).to(device)
     est.criterion_ = InfoNCE(est.distance, est.temperature, est.temperature_mode, est.min_temperature).to(device)
-    est.optimizer_ = _optimizer(list(est.model_.parameters()) + list(est.criterion_.parameters()),
-                                est.learning_rate, est.optimizer_kwargs, device)
+    est.optimizer_ = make_optimizer(list(est.model_.parameters()) + list(est.criterion_.parameters()),
+                                    est.learning_rate, est.optimizer_kwargs, device)
     est.offset_ = est.model_[0].offset
     est.n_features_, est.num_sessions_ = [int(n) for n in num_neurons], len(num_neurons)
     est.__dict__.pop("n_features_in_", None)  # scikit-learn's single-input attribute does not apply
     est.history_ = {}
     return est
+CEBRA._init_sessions = init_sessions  # what `CEBRA.load` calls for a multi-session file
 
 # %% ../nbs/14_multisession.ipynb 12
-def _train_sessions(est:CEBRA, Xs:list, sampler:MultiSessionSampler, steps:int, sync_every:int=25):
-    "Run `steps` multi-session optimisation steps; append to `history_`; raise on a non-finite loss."
-    model, crit, opt, off = est.model_, est.criterion_, est.optimizer_, est.offset_
-    B = est.batch_size or min(s.n for s in sampler.sessions)
+def _sessions_objective(est:CEBRA, Xs, Xts, b, B):
+    "(loss, pos, neg) of one multi-session batch `b` (B references per session)."
+    off = est.offset_
+    z = torch.stack([enc.embed_windows(x, torch.cat((r, p, n)) - off.left, xt)  # (S, 3B, D)
+                     for enc, x, xt, r, p, n in zip(est.model_, Xs, Xts, b.reference, b.positive, b.negative)])
+    D = z.shape[-1]
+    ref, pos, neg = z[:, :B].reshape(-1, D), z[:, B:2 * B].reshape(-1, D), z[:, 2 * B:].reshape(-1, D)
+    return est.criterion_(ref, pos[b.positive_order], neg)
+
+def _sessions_step(est:CEBRA, Xs:list, sampler:MultiSessionSampler):
+    "The function `run_steps` calls: one multi-session optimisation step, returning its history row."
+    B, opt, crit = est.batch_size or min(s.n for s in sampler.sessions), est.optimizer_, est.criterion_
     Xts = [x.T.contiguous() for x in Xs]  # (N, T): what the first convolutions read
     def step():
-        b = sampler.sample(B)
-        z = torch.stack([enc.embed_windows(x, torch.cat((r, p, n)) - off.left, xt)  # (S, 3B, D)
-                         for enc, x, xt, r, p, n in zip(model, Xs, Xts, b.reference, b.positive, b.negative)])
-        D = z.shape[-1]
-        ref, pos, neg = z[:, :B].reshape(-1, D), z[:, B:2 * B].reshape(-1, D), z[:, 2 * B:].reshape(-1, D)
-        loss, p, n = crit(ref, pos[b.positive_order], neg)
+        loss, p, n = _sessions_objective(est, Xs, Xts, sampler.sample(B), B)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         return torch.stack((loss.detach(), p.detach(), n.detach(), crit.temperature))
-    _run_steps(est, step, steps, desc=f"CEBRA ({len(Xs)} sessions)", sync_every=sync_every)
+    return step
+
+def _sessions_validator(est:CEBRA, Xs:list, conts, discs, device, valid_batches:int=10, seed_shift:int=7919):
+    "`validate()` → (mean InfoNCE on fixed held-out multi-session batches, goodness of fit in bits)."
+    off = est.offset_
+    sampler = MultiSessionSampler([len(x) for x in Xs], conts, discs, est.conditional_, est.time_offsets, est.delta,
+                                  valid=[(off.left, len(x) - off.right + 1) for x in Xs], device=device, seed=est.seed_ + seed_shift)
+    B = est.batch_size or min(s.n for s in sampler.sessions)
+    batches = [sampler.sample(B) for _ in range(valid_batches)]
+    Xd = [x.to(device) for x in Xs]; Xts = [x.T.contiguous() for x in Xd]
+    @torch.no_grad()
+    def validate():
+        loss = torch.stack([_sessions_objective(est, Xd, Xts, b, B)[0] for b in batches]).mean().item()
+        bits = infonce_to_goodness_of_fit(loss, est.batch_size, len(Xs)) if est.batch_size else math.nan
+        return loss, float(bits)
+    return validate
 
 # %% ../nbs/14_multisession.ipynb 13
-def fit_sessions(est:CEBRA, # the estimator (its parameters are the settings)
-                 X:list, # (T_s, N_s) neural data of each session
-                 ys:tuple, # label arguments, each a list with one array per session
-                 reset:bool=True, # start from fresh encoders (False: continue, as `partial_fit`)
-                ) -> CEBRA:
-    "Train one encoder per session into a shared embedding; what `CEBRA.fit` runs for a list of recordings."
-    est._check_params()
-    Xs, conts, discs, conditional = _prepare_sessions(est, X, ys)
-    device = get_device(est.device)
-    if reset or not hasattr(est, "model_"):
-        est.seed_ = seed_everything(est.random_state).seed
-        init_sessions(est, [x.shape[1] for x in Xs], device)
-        est._fit_calls = 0
-    else:
-        S = est.num_sessions_
+def _sessions_plan(self:CEBRA, X:list, ys:tuple, validation_data=None) -> FitPlan:
+    "The plan of a fit on several recordings: what `CEBRA.fit` runs for a list of sessions."
+    Xs, conts, discs, conditional = _prepare_sessions(self, X, ys)
+    kinds = tuple(k for k, v in (("continuous", conts), ("discrete", discs)) if v is not None)
+    fps = {f"X[{i}]": fingerprint(x) for i, x in enumerate(Xs)}
+    fps.update({f"y[{k}][{i}]": fingerprint(np.asarray(a)) for k, y in enumerate(ys) for i, a in enumerate(y)})
+    validator = None
+    if validation_data is not None:
+        if not isinstance(validation_data, tuple) or not isinstance(validation_data[0], (list, tuple)):
+            raise ValueError("validation_data of a multi-session fit is ([X_valid per session], [y_valid per session], ...).")
+        try: Vs, vc, vd, _ = _prepare_sessions(self, list(validation_data[0]), tuple(validation_data[1:]))
+        except (ValueError, TypeError) as e: raise type(e)(f"validation_data: {e}") from None
+        if len(Vs) != len(Xs): raise ValueError(f"validation_data has {len(Vs)} sessions but X has {len(Xs)}.")
+        for i, (v, x) in enumerate(zip(Vs, Xs)):
+            if v.shape[1] != x.shape[1]: raise ValueError(f"validation_data session {i} has {v.shape[1]} neurons but X[{i}] has {x.shape[1]}.")
+        vkinds = tuple(k for k, v in (("continuous", vc), ("discrete", vd)) if v is not None)
+        if vkinds != kinds: raise ValueError(f"validation_data has {' and '.join(vkinds)} labels but the training data have {' and '.join(kinds)} labels.")
+        validator = lambda device: _sessions_validator(self, Vs, vc, vd, device)
+    def check_continue():
+        S = self.num_sessions_
         if S is None: raise ValueError(f"This model was fitted on one session; partial_fit with a list of {len(Xs)} recordings "
                                        "needs a multi-session model. Use fit() to start one.")
         if len(Xs) != S: raise ValueError(f"This model was fitted on {S} sessions but {len(Xs)} recordings were passed.")
-        for i, (x, n) in enumerate(zip(Xs, est.n_features_)):
+        for i, (x, n) in enumerate(zip(Xs, self.n_features_)):
             if x.shape[1] != n: raise ValueError(f"X[{i}] has {x.shape[1]} features but the model was fitted on {n} (session {i}).")
-    off = est.offset_
-    sampler = MultiSessionSampler([len(x) for x in Xs], conts, discs, conditional, est.time_offsets, est.delta,
-                                  valid=[(off.left, len(x) - off.right + 1) for x in Xs], device=device,
-                                  seed=est.seed_ + est._fit_calls)
-    est._fit_calls += 1
-    est.conditional_ = conditional
-    est.label_kinds_ = tuple(k for k, v in (("continuous", conts), ("discrete", discs)) if v is not None)
-    _train_sessions(est, [x.to(device) for x in Xs], sampler, est.max_iterations)
-    return est
+    def sampler(seed, device):
+        off = self.offset_
+        return MultiSessionSampler([len(x) for x in Xs], conts, discs, conditional, self.time_offsets, self.delta,
+                                   valid=[(off.left, len(x) - off.right + 1) for x in Xs], device=device, seed=seed)
+    return FitPlan([x.shape[1] for x in Xs], fps, conditional, kinds, HISTORY_KEYS, f"CEBRA ({len(Xs)} sessions)",
+                   init=lambda device: init_sessions(self, [x.shape[1] for x in Xs], device), check_continue=check_continue,
+                   sampler=sampler, step=lambda smp, device: _sessions_step(self, [x.to(device) for x in Xs], smp), validator=validator)
+CEBRA._sessions_plan = _sessions_plan
 
 # %% ../nbs/14_multisession.ipynb 15
 def input_layer(encoder:nn.Module) -> str:
@@ -143,15 +169,20 @@ def adapt(est:CEBRA, # a fitted model (any model when `from_scratch=True`)
           from_scratch:bool=False, # re-initialise every weight instead of starting from the pretrained ones
           session_id:int|None=None, # encoder of a multi-session model to start from (None: session 0)
           steps:int|None=None, # adaptation steps (None: `est.max_adapt_iterations`)
-          callback=None, # `callback(step, est)`, called every `callback_every` steps and at the end
-          callback_every:int=100, # steps between callbacks
+          callback=None, # `callback(step, est)`, called every `callback_frequency` steps and at the end
+          callback_frequency:int|None=None, # steps between callbacks (None: 100)
+          callback_every:int|None=None, # the former name of `callback_frequency`
+          **run_kw, # validation_data, validation_frequency, early_stopping, restore_best, checkpoint_dir, checkpoint_every
          ) -> CEBRA:
     "Fit `X` starting from `est`'s encoder; `est` becomes a single-session model of `X`."
     if layers not in ("input", "all"): raise ValueError(f"layers must be 'input' or 'all', got {layers!r}.")
     if isinstance(X, (list, tuple)) and len(X) and np.ndim(X[0]) == 2:
         raise ValueError("adapt() takes one new session at a time: pass one (T, N) array, not a list of recordings.")
+    if callback_every is not None:
+        if callback_frequency is not None: raise ValueError("Pass callback_frequency or its former name callback_every, not both.")
+        callback_frequency = callback_every
     steps = est.max_adapt_iterations if steps is None else steps
-    _positive_int(steps, "steps"); _positive_int(callback_every, "callback_every")
+    check_positive_int(steps, "steps"); check_positive_int(callback_frequency, "callback_frequency", allow_none=True)
     if not from_scratch:
         if not hasattr(est, "model_"):
             raise RuntimeError("adapt() starts from a fitted model; fit this CEBRA first, or pass from_scratch=True.")
@@ -164,10 +195,10 @@ def adapt(est:CEBRA, # a fitted model (any model when `from_scratch=True`)
     elif session_id is not None:
         raise ValueError("session_id picks the pretrained encoder to start from; it has no meaning with from_scratch=True.")
     est._check_params()
-    Xt, cont, disc, conditional = est._prepare_data(X, y)
+    plan = est._single_plan(X, y, run_kw.pop("validation_data", None))
     device = get_device(est.device)
     est.seed_ = seed_everything(est.random_state).seed  # the new input layer is the same in every arm
-    est._init_model(Xt.shape[1], device)
+    plan.init(device)
     enc, first = est.model_, input_layer(est.model_)
     if not from_scratch:
         keep = {k: v for k, v in state.items() if not k.startswith(first + ".")}
@@ -178,18 +209,10 @@ def adapt(est:CEBRA, # a fitted model (any model when `from_scratch=True`)
         for name, p in enc.named_parameters(): p.requires_grad_(name.startswith(first + "."))
         for p in est.criterion_.parameters(): p.requires_grad_(False)
     trainable = [p for p in list(enc.parameters()) + list(est.criterion_.parameters()) if p.requires_grad]
-    est.optimizer_ = _optimizer(trainable, est.learning_rate, est.optimizer_kwargs, device)
-    off = est.offset_
-    sampler = Sampler(len(Xt), cont, disc, conditional, est.time_offsets, est.delta,
-                      valid=(off.left, len(Xt) - off.right + 1), hybrid=est.hybrid, device=device, seed=est.seed_)
+    est.optimizer_ = make_optimizer(trainable, est.learning_rate, est.optimizer_kwargs, device)
     est._fit_calls = 1
-    est.conditional_ = conditional
-    est.label_kinds_ = tuple(k for k, v in (("continuous", cont), ("discrete", disc)) if v is not None)
+    est.conditional_, est.label_kinds_ = plan.conditional, plan.label_kinds
     est.adapted_ = {"layers": layers, "pretrained": not from_scratch, "source_session": session_id}
-    Xd, done = Xt.to(device), 0
-    while done < steps:
-        k = min(callback_every, steps - done) if callback is not None else steps
-        est._train(Xd, sampler, k)
-        done += k
-        if callback is not None: callback(done, est)
-    return est
+    return est._run(plan, plan.sampler(est.seed_, device), steps, device, callback=callback,
+                    callback_frequency=callback_frequency, **run_kw)
+CEBRA.adapt = adapt

@@ -20,7 +20,7 @@ from pynwb.base import ImageReferences, Images
 from pynwb.image import GrayscaleImage, ImageSeries, IndexSeries
 from pynwb.ophys import DfOverF, ImageSegmentation, OpticalChannel, RoiResponseSeries
 
-from .data import _reachable
+from .data import reachable
 
 # %% auto 0
 __all__ = ['DANDI_API', 'write_movie_fixture', 'NWBHandle', 'open_nwb', 'dandi_url', 'dandi_download', 'stream_nwb', 'dff_traces',
@@ -204,7 +204,7 @@ def _asset_path(asset_path) -> str:
 
 def _check_online(url, what):
     "Raise ConnectionError within seconds if `url`'s host cannot be reached, saying what could not be done."
-    why = _reachable(url)
+    why = reachable(url)
     if why:
         raise ConnectionError(f"Cannot reach {urllib.parse.urlsplit(url).hostname} to {what} ({why}). Check the "
                               "network connection (and that NEUROLATENT_OFFLINE is not set), or copy the file here "

@@ -5,12 +5,14 @@
 # %% ../nbs/23_plotting.ipynb 2
 from __future__ import annotations
 
+import sys
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 # %% auto 0
-__all__ = ['plot_loss', 'plot_temperature', 'plot_embedding', 'plot_embedding_interactive', 'compare_models', 'plot_overview',
-           'consistency_matrix', 'plot_consistency']
+__all__ = ['plot_loss', 'plot_temperature', 'plot_embedding', 'plot_embedding_interactive', 'Explorer', 'explore',
+           'compare_models', 'plot_overview', 'consistency_matrix', 'plot_consistency']
 
 # %% ../nbs/23_plotting.ipynb 8
 def _history(model):
@@ -18,19 +20,35 @@ def _history(model):
     if not h: raise ValueError("the model has no training history; fit it first.")
     return h
 
+def _steps(y): return np.arange(1, len(y) + 1)   # x of per-step values: training steps completed, as `val_step` counts them
+
+def _validation(h) -> bool:
+    "True when the history holds held-out losses (`val_step`, `val_total`) to draw."
+    if len(h.get("val_total", ())) == 0: return False
+    if len(h.get("val_step", ())) != len(h["val_total"]):
+        raise ValueError(f"history_ has {len(h['val_total'])} val_total values but {len(h.get('val_step', ()))} val_step values.")
+    return True
+
 def plot_loss(model, # a fitted `CEBRA`
               ax=None, # matplotlib axes to draw on (None: a new figure)
               components:bool=False, # also draw the pos (alignment) and neg (uniformity) terms
               label:str|None=None, # legend label of the total loss
+              validation:bool=True, # also draw the held-out loss and the restored step, when they were recorded
               **kwargs): # passed to `ax.plot`
-    "The InfoNCE loss at every training step."
+    "The InfoNCE loss at every training step (x: steps completed), and the held-out loss where it was evaluated."
     h = _history(model)
+    val = validation and _validation(h)
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
-    ax.plot(h["total"], label=label or "loss", **kwargs)
+    ax.plot(_steps(h["total"]), h["total"], label=label or ("training" if val else "loss"), **kwargs)
     if components:
-        ax.plot(h["pos"], label="pos (alignment)", alpha=0.7); ax.plot(h["neg"], label="neg (uniformity)", alpha=0.7)
-    ax.set(xlabel="step", ylabel="InfoNCE loss")
-    if components or label: ax.legend()
+        ax.plot(_steps(h["pos"]), h["pos"], label="pos (alignment)", alpha=0.7)
+        ax.plot(_steps(h["neg"]), h["neg"], label="neg (uniformity)", alpha=0.7)
+    if val:
+        ax.plot(h["val_step"], h["val_total"], "o-", ms=3, label="validation")
+        best = getattr(model, "best_step_", None)
+        if best is not None: ax.axvline(best, color="k", ls="--", lw=1, label=f"best step ({best})")
+    ax.set(xlabel="step", ylabel="InfoNCE loss (nats)")
+    if components or label or val: ax.legend()
     return ax
 
 def plot_temperature(model, # a fitted `CEBRA`
@@ -39,7 +57,7 @@ def plot_temperature(model, # a fitted `CEBRA`
     "The temperature at every step (constant unless `temperature_mode='auto'`)."
     h = _history(model)
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
-    ax.plot(h["temperature"], **kwargs)
+    ax.plot(_steps(h["temperature"]), h["temperature"], **kwargs)
     ax.set(xlabel="step", ylabel="temperature")
     return ax
 
@@ -104,6 +122,254 @@ def plot_embedding_interactive(embedding, # (T, D) embedding
     return fig
 
 # %% ../nbs/23_plotting.ipynb 20
+def _is_frames(v) -> bool:
+    "True for a list of `(step, (T, D) array)` checkpoints."
+    return (isinstance(v, (list, tuple)) and len(v) > 0
+            and all(isinstance(f, (list, tuple)) and len(f) == 2 and np.ndim(f[0]) == 0 and np.ndim(f[1]) == 2 for f in v))
+
+def _explore_frames(embeddings) -> dict:
+    "name → [(step, (T, D) array), ...] from the forms `explore` accepts."
+    if isinstance(embeddings, dict):
+        if not embeddings: raise ValueError("embeddings is an empty dict; pass at least one (T, D) array.")
+        items = embeddings.items()
+    else: items = [("embedding", embeddings)]
+    out = {}
+    for name, v in items:
+        if isinstance(v, (list, tuple)) and len(v) == 0: raise ValueError(f"embeddings[{name!r}] is an empty list of frames.")
+        frames = [(s, np.asarray(e)) for s, e in v] if _is_frames(v) else [(None, np.asarray(v))]
+        for s, e in frames:
+            at = f"embeddings[{name!r}]" + ("" if s is None else f" at step {s}")
+            if e.ndim != 2: raise ValueError(f"{at} must be 2-D (time × dimensions), got shape {e.shape}.")
+            if e.shape[1] < 2: raise ValueError(f"{at} has {e.shape[1]} dimension; explore needs at least 2.")
+        shapes = list(dict.fromkeys(e.shape for _, e in frames))
+        if len(shapes) > 1: raise ValueError(f"the frames of embeddings[{name!r}] have shapes {shapes}; every checkpoint must embed the same (T, D) data.")
+        out[name] = frames
+    return out
+
+def _label_columns(labels, T:int, name, hint:str="") -> dict:
+    "column name → (T,) array from None, a (T,) / (T, k) array, a DataFrame or a dict column → (T,) array."
+    if labels is None: return {}
+    if hasattr(labels, "columns"): cols = {str(c): labels[c].to_numpy() for c in labels.columns}
+    elif isinstance(labels, dict): cols = {str(k): np.asarray(v) for k, v in labels.items()}
+    else:
+        a = np.asarray(labels)
+        if a.ndim == 1: a = a[:, None]
+        if a.ndim != 2: raise ValueError(f"labels must be (T,) or (T, k), got shape {a.shape}.")
+        cols = {("label" if a.shape[1] == 1 else f"label {j}"): a[:, j] for j in range(a.shape[1])}
+    for k, v in cols.items():
+        if v.shape != (T,):
+            raise ValueError(f"label {k!r} has shape {v.shape} but embedding {name!r} has {T} time points; "
+                             f"labels need one value per time point{hint}.")
+    return cols
+
+def _numeric(v) -> np.ndarray:
+    "Values to colour or plot by: numbers as they are, categories as their codes."
+    return v.astype(float) if v.dtype.kind in "biuf" else np.unique(v.astype(str), return_inverse=True)[1].astype(float)
+
+def _color_options(cols:dict) -> list: return list(dict.fromkeys([*cols, "time"]))
+def _behavior_options(cols:dict, D:int) -> list: return list(dict.fromkeys([*cols, *(f"dim {j}" for j in range(D))]))
+
+def _widgets_missing() -> str|None:
+    "Why interactive widgets cannot be built here (None when they can)."
+    try: import ipywidgets
+    except ImportError: return "ipywidgets is not installed"
+    import plotly
+    if int(plotly.__version__.split(".")[0]) >= 6:
+        try: import anywidget
+        except ImportError: return "anywidget is not installed (plotly ≥ 6's FigureWidget needs it)"
+    return None
+
+def _in_kernel() -> bool:
+    "True inside a Jupyter kernel (Jupyter, Colab, VS Code), where widgets can be shown."
+    try: from IPython import get_ipython
+    except ImportError: return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+# %% ../nbs/23_plotting.ipynb 21
+class Explorer:
+    "The explorer `explore` returns: the figure `fig`, its controls (`session`, `step`, `color`, `behavior`) and the selected time bins."
+    def __init__(self, frames:dict, labels:dict, idx:tuple, start:tuple, cmap:str, markersize:float, max_points, widget:bool):
+        import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
+        self._frames, self._labels, self.idx, self.cmap, self.markersize = frames, labels, idx, cmap, markersize
+        self._keep = {n: (np.linspace(0, len(f[0][1]) - 1, max_points).astype(int) if max_points and len(f[0][1]) > max_points
+                          else np.arange(len(f[0][1]))) for n, f in frames.items()}
+        self._name, self._frame, self._color, self._behavior = start
+        self.selected = np.empty(0, int)   # the highlighted time bins
+        self._hold = False
+        three = len(idx) == 3
+        Emb = go.Scatter3d if three else go.Scattergl
+        fig = make_subplots(rows=2, cols=1, specs=[[{"type": "scene" if three else "xy"}], [{"type": "xy"}]],
+                            row_heights=[0.72, 0.28], vertical_spacing=0.08)
+        fig.add_trace(Emb(mode="markers", name="embedding", showlegend=False), 1, 1)
+        fig.add_trace(Emb(mode="markers", name="selected", showlegend=False, hoverinfo="skip",
+                          marker=dict(color="red", size=markersize * (2 if three else 3))), 1, 1)
+        fig.add_trace(go.Scattergl(mode="lines+markers", name="behaviour", showlegend=False, marker=dict(size=2, color="#555"),
+                                   line=dict(width=1, color="#555")), 2, 1)
+        fig.add_trace(go.Scattergl(mode="markers", name="selected", showlegend=False, hoverinfo="skip", marker=dict(color="red", size=5)), 2, 1)
+        if three: fig.update_scenes(xaxis_title=f"dim {idx[0]}", yaxis_title=f"dim {idx[1]}", zaxis_title=f"dim {idx[2]}")
+        else: fig.update_xaxes(title_text=f"dim {idx[0]}", row=1, col=1).update_yaxes(title_text=f"dim {idx[1]}", row=1, col=1)
+        fig.update_xaxes(title_text="time bin", row=2, col=1)
+        fig.update_layout(width=650, height=700, margin=dict(l=10, r=10, t=40, b=40), dragmode="select", uirevision="explore",
+                          selectdirection="h" if three else "any")
+        self.fig = go.FigureWidget(fig) if widget else fig
+        if widget: self._controls()
+        self._draw()
+
+    def _color_options(self, name): return _color_options(self._labels[name])
+    def _behavior_options(self, name): return _behavior_options(self._labels[name], self._frames[name][0][1].shape[1])
+
+    def _values(self, key:str, emb:np.ndarray) -> np.ndarray:
+        "(T,) numbers for a label column, `time` or `dim j`."
+        cols = self._labels[self._name]
+        if key in cols: return _numeric(cols[key])
+        if key == "time": return np.arange(len(emb), dtype=float)
+        return emb[:, int(key.split()[1])].astype(float)
+
+    def _draw(self):
+        "Redraw the embedding and the behaviour trace for the current session, checkpoint and colour."
+        step, emb = self._frames[self._name][self._frame]
+        keep, cols = self._keep[self._name], self._labels[self._name]
+        self._pts = emb[keep][:, list(self.idx)].astype(np.float32)
+        self._y = self._values(self._behavior, emb)[keep].astype(np.float32)
+        vals = [keep] + [cols[c][keep] for c in cols]
+        if all(v.dtype.kind in "biuf" for v in vals): custom = np.column_stack(vals).astype(np.float32)
+        else:   # categories keep their names in the hover text
+            custom = np.empty((len(keep), len(vals)), object)
+            for j, v in enumerate(vals): custom[:, j] = v.tolist()
+        hover = "<br>".join([f"time bin %{{customdata[0]:d}}"] + [f"{c}: %{{customdata[{j + 1}]{':.3g' if cols[c].dtype.kind in 'biuf' else ''}}}"
+                                                                   for j, c in enumerate(cols)]) + "<extra></extra>"
+        many = len(self._frames) > 1
+        title = " · ".join(([str(self._name)] if many else []) + ([] if step is None else [f"step {step}"]))
+        with self.fig.batch_update():
+            e = self.fig.data[0]
+            e.update(customdata=custom, hovertemplate=hover, **dict(zip("xyz", self._pts.T)))
+            e.marker.update(color=self._values(self._color, emb)[keep].astype(np.float32), colorscale=self.cmap, size=self.markersize, showscale=True,
+                            colorbar=dict(title=dict(text=self._color), len=0.6, y=1, yanchor="top"))
+            self.fig.data[2].update(x=keep, y=self._y, hovertemplate=f"time bin %{{x}}<br>{self._behavior}: %{{y:.3g}}<extra></extra>")
+            self.fig.update_yaxes(title_text=self._behavior, row=2, col=1)
+            self.fig.layout.title.text = title or None
+            self._draw_selection()
+
+    def _draw_selection(self):
+        at = np.searchsorted(self._keep[self._name], self.selected)   # positions of the selected bins among the drawn points
+        with self.fig.batch_update():
+            self.fig.data[1].update(**dict(zip("xyz", self._pts[at].T)))
+            self.fig.data[3].update(x=self.selected, y=self._y[at])
+
+    def select_points(self, times): # time bins to highlight (those not drawn are dropped)
+        "Highlight these time bins in the embedding and on the behaviour trace."
+        self.selected = np.intersect1d(np.asarray(times, dtype=int), self._keep[self._name])
+        self._draw_selection()
+
+    def select_time(self, lo:int, hi:int): # first and last time bin (inclusive)
+        "Highlight the time bins `lo` to `hi`, as a box selection on the behaviour trace does."
+        keep = self._keep[self._name]
+        self.select_points(keep[(keep >= lo) & (keep <= hi)])
+
+    def clear(self, *_):
+        "Remove the highlight."
+        self.select_points([])
+
+    def _controls(self):
+        import ipywidgets as W
+        names, n = list(self._frames), self._name
+        self.session = W.Dropdown(options=[(str(k), k) for k in names], value=n, description="session")
+        self.step = W.IntSlider(min=0, max=len(self._frames[n]) - 1, value=self._frame, description="checkpoint", continuous_update=False)
+        self.color = W.Dropdown(options=self._color_options(n), value=self._color, description="colour")
+        self.behavior = W.Dropdown(options=self._behavior_options(n), value=self._behavior, description="trace")
+        self.clear_button = W.Button(description="clear selection")
+        if len(names) == 1: self.session.layout.display = "none"
+        if all(len(f) == 1 for f in self._frames.values()): self.step.layout.display = "none"
+        self.widget = W.VBox([W.HBox([self.session, self.color, self.behavior, self.clear_button]), self.step, self.fig])
+        self.session.observe(self._on_session, "value")
+        for w in (self.step, self.color, self.behavior): w.observe(self._on_control, "value")
+        self.clear_button.on_click(self.clear)
+        self.fig.data[0].on_click(self._on_click)
+        if len(self.idx) == 2: self.fig.data[0].on_selection(self._on_select)
+        self.fig.data[2].on_selection(self._on_select)
+        self.fig.data[2].on_deselect(self.clear)
+
+    def _on_control(self, change):
+        if self._hold: return
+        self._frame, self._color, self._behavior = self.step.value, self.color.value, self.behavior.value
+        self._draw()
+
+    def _on_session(self, change):
+        self._name = change["new"]
+        self._hold = True
+        try:
+            self.step.max = len(self._frames[self._name]) - 1   # the slider keeps its place, or moves to the last checkpoint
+            for w, opts in ((self.color, self._color_options(self._name)), (self.behavior, self._behavior_options(self._name))):
+                old = w.value
+                w.options = opts
+                w.value = old if old in opts else opts[0]
+        finally: self._hold = False
+        self.selected = np.intersect1d(self.selected, self._keep[self._name])
+        self._on_control(None)
+
+    def _on_click(self, trace, points, state):
+        if not points.point_inds: return
+        times = self._keep[self._name][points.point_inds]
+        self.select_points(np.union1d(self.selected, times) if getattr(state, "shift", False) else times)
+
+    def _on_select(self, trace, points, selector):
+        if points.point_inds: self.select_points(self._keep[self._name][points.point_inds])
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+
+def explore(embeddings, # (T, D) array; a dict name → (T, D) array; or a dict name → [(step, (T, D) array), ...] checkpoints
+            labels=None, # (T,) / (T, k) array, DataFrame or dict column → (T,) array; or a dict name → labels, one per embedding
+            idx_order:tuple|None=None, # the 2 or 3 embedding dimensions to show (default: the first 3, or 2)
+            static:bool|None=None, # True: a static plotly figure; False: the widget; None: the widget inside a Jupyter kernel
+            session=None, # the name shown first (default: the first)
+            frame:int=0, # the checkpoint shown first (-1: the last)
+            color:str|None=None, # what to colour by first: a label column or "time" (default: the first column)
+            behavior:str|None=None, # what to plot against time: a label column or "dim j" (default: the first column)
+            cmap:str="Viridis", # plotly colorscale
+            markersize:float=2.0, # point size
+            max_points:int|None=10000, # draw evenly spaced time bins above this many (None: all)
+           ):
+    "Explore embeddings: colour by any label, switch sessions, step through checkpoints, link points to their time bins."
+    import plotly.graph_objects as go
+    frames = _explore_frames(embeddings)
+    names = list(frames)
+    lengths = {n: len(f[0][1]) for n, f in frames.items()}
+    per_name = isinstance(labels, dict) and isinstance(embeddings, dict) and set(labels) == set(embeddings)
+    hint = "; pass a dict name → labels when the embeddings differ in length" if not per_name and len(set(lengths.values())) > 1 else ""
+    labs = {n: _label_columns(labels[n] if per_name else labels, lengths[n], n, hint) for n in names}
+    idxs = {n: _check_embedding(f[0][1], None, idx_order)[1] for n, f in frames.items()}
+    if len({len(i) for i in idxs.values()}) > 1:
+        raise ValueError(f"some embeddings show 2 dimensions and some 3 ({idxs}); pass idx_order=(0, 1) to show 2 of each.")
+    session = names[0] if session is None else session
+    if session not in frames: raise ValueError(f"session {session!r} is not one of {names}.")
+    nf = len(frames[session])
+    if not -nf <= frame < nf: raise ValueError(f"frame {frame} is out of range: {session!r} has {nf} checkpoints.")
+    cols = list(labs[session])
+    color = (cols[0] if cols else "time") if color is None else color
+    behavior = (cols[0] if cols else "dim 0") if behavior is None else behavior
+    for arg, v, opts in (("color", color, _color_options(labs[session])),
+                         ("behavior", behavior, _behavior_options(labs[session], frames[session][0][1].shape[1]))):
+        if v not in opts: raise ValueError(f"{arg} {v!r} is not one of {opts}.")
+    missing = _widgets_missing()
+    if static is False and missing: raise ImportError(f"explore(static=False) needs widgets, but {missing}: pip install ipywidgets anywidget.")
+    why = "static=True" if static else missing or (None if _in_kernel() else "not in a Jupyter kernel")
+    if static is None: static = why is not None
+    if not static and "google.colab" in sys.modules:   # Colab shows third-party widgets (plotly's) only with its custom manager
+        from google.colab import output
+        output.enable_custom_widget_manager()
+    ex = Explorer(frames, labs, idxs[session], (session, frame % nf, color, behavior), cmap, markersize, max_points, widget=not static)
+    if not static: return ex
+    what = ", ".join(([f"{session!r}"] if len(names) > 1 else []) + ([f"checkpoint {frame % nf + 1} of {nf}"] if nf > 1 else []))
+    ex.fig.add_annotation(text=f"Static view{' of ' + what if what else ''} ({why}); in Jupyter or Colab, explore() is interactive.",
+                          xref="paper", yref="paper", x=0, y=-0.1, xanchor="left", yanchor="top", showarrow=False, font=dict(size=11, color="gray"))
+    ex.fig.update_layout(margin_b=80)   # room for the note under the time axis
+    return ex.fig
+
+# %% ../nbs/23_plotting.ipynb 27
 def compare_models(models:list, # fitted `CEBRA` models
                    labels:list|None=None, # a legend label per model (default: model 0, 1, ...)
                    ax=None, # matplotlib axes
@@ -115,7 +381,7 @@ def compare_models(models:list, # fitted `CEBRA` models
     if len(labels) != len(models): raise ValueError(f"Got {len(models)} models but {len(labels)} labels.")
     ax = ax or plt.subplots(figsize=(6, 3.5))[1]
     colors = plt.get_cmap(cmap)(np.linspace(0, 0.9, len(models)))
-    for m, lab, c in zip(models, labels, colors): ax.plot(_history(m)["total"], color=c, label=str(lab), **kwargs)
+    for m, lab, c in zip(models, labels, colors): ax.plot(_steps(_history(m)["total"]), _history(m)["total"], color=c, label=str(lab), **kwargs)
     ax.set(xlabel="step", ylabel="InfoNCE loss"); ax.legend(fontsize="small")
     return ax
 
@@ -124,7 +390,7 @@ def plot_overview(model, # a fitted `CEBRA`
                   labels=None, # (T,) values to colour the embedding by
                   idx_order:tuple|None=None, # embedding dimensions to show
                   figsize:tuple=(15, 4)):
-    "Loss, temperature and embedding of one model in a row; returns the figure."
+    "Loss (with the held-out loss, when recorded), temperature and embedding of one model in a row; returns the figure."
     emb = model.transform(X)
     fig = plt.figure(figsize=figsize)
     plot_loss(model, ax=fig.add_subplot(1, 3, 1)); plot_temperature(model, ax=fig.add_subplot(1, 3, 2))
@@ -133,7 +399,7 @@ def plot_overview(model, # a fitted `CEBRA`
     fig.tight_layout()
     return fig
 
-# %% ../nbs/23_plotting.ipynb 24
+# %% ../nbs/23_plotting.ipynb 31
 def consistency_matrix(scores, # (P,) scores from `metrics.consistency_score`
                        pairs, # (P, 2) the ordered pairs they belong to
                        ids, # the ids of the runs or datasets (order of rows and columns)

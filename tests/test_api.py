@@ -70,3 +70,43 @@ def test_plots_are_reexported_lazily():
     import neurolatent
     from neurolatent import compare_models, plot_consistency, plot_overview  # noqa: F401
     assert callable(neurolatent.plot_consistency)
+
+
+# DESIGN.md §2: imports point one way. A module may import only modules of a lower rank (at any depth: a
+# function-level import is no way around a circle), and never a private (`_name`) of another module.
+RANK = {"core": 0, "data": 1, "synthetic": 1, "nwb": 1.5, "io": 1.5, "lfads_data": 1.1, "lfads_model": 1.2, "lfads_eval": 1.3,
+        "models": 2, "sampling": 2, "losses": 2, "training": 3, "cebra": 4, "multisession": 5,
+        "metrics": 6, "decoders": 6, "grid_search": 6.5, "plotting": 6, "attribution": 6,
+        "allen": 7, "cli": 7.5, "compat": 8}
+
+
+def _neurolatent_imports(path):
+    "(imported module, imported names) of every neurolatent import in `path`, at any depth."
+    import ast
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if node.level == 1: mod = "neurolatent" + ("." + mod if mod else "")
+            if mod == "neurolatent":
+                for a in node.names: yield ("neurolatent." + a.name if a.name != "__version__" else "neurolatent"), []
+            elif mod.startswith("neurolatent."): yield mod, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("neurolatent."): yield a.name, []
+
+
+def test_imports_point_one_way_and_no_module_imports_a_private_name():
+    pkg = Path(neurolatent.__file__).parent
+    mods = sorted(p for p in pkg.glob("*.py") if not p.name.startswith("_"))
+    assert {p.stem for p in mods} <= set(RANK), f"give new modules a rank: {sorted({p.stem for p in mods} - set(RANK))}"
+    bad = []
+    for p in mods:
+        for target, names in _neurolatent_imports(p):
+            if target == "neurolatent": continue  # the package's __version__
+            t = target.split(".")[1]
+            if RANK[t] >= RANK[p.stem]: bad.append(f"{p.stem} imports {t} (rank {RANK[t]} ≥ {RANK[p.stem]})")
+            bad += [f"{p.stem} imports the private {t}.{n}" for n in names if n.startswith("_")]
+        if p.stem.startswith("lfads"):
+            bad += [f"{p.stem} imports {t}" for t, _ in _neurolatent_imports(p)
+                    if t != "neurolatent" and t.split(".")[1] not in ("core", "data", "lfads_data", "lfads_model")]
+    assert not bad, "\n".join(bad)
