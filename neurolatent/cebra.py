@@ -275,13 +275,14 @@ def _run(self:CEBRA, plan:FitPlan, sampler, steps:int, device, state=None, valid
     validate = plan.validator(device) if plan.validator is not None else None
     if validate is None and (early_stopping is not None or restore_best):
         raise ValueError("early_stopping and restore_best need validation data: pass validation_data=(X_valid, y_valid).")
-    write = None
-    if checkpoint_dir is not None:
-        write = lambda st: write_torch_file(checkpoint_path(checkpoint_dir, st.step), self._checkpoint_obj(st, plan, sampler))
+    write, every = None, checkpoint_every or max(1, steps // 10)
+    if checkpoint_dir is not None:  # the loop's options go into the checkpoint, so that `CEBRA.resume` continues with them
+        opts = dict(validation_frequency=validation_frequency, early_stopping=early_stopping, restore_best=restore_best, checkpoint_every=every)
+        write = lambda st: write_torch_file(checkpoint_path(checkpoint_dir, st.step), self._checkpoint_obj(st, plan, sampler, opts))
     run_steps(self, plan.step(sampler, device), steps, plan.keys, plan.desc, state=state, validate=validate,
               validation_frequency=validation_frequency, early_stopping=early_stopping, restore_best=restore_best,
               callback=callback, callback_frequency=callback_frequency or 100, checkpoint=write,
-              checkpoint_every=checkpoint_every or max(1, steps // 10))
+              checkpoint_every=every)
     return self
 
 def _fit(self:CEBRA, X, ys, reset, validation_data=None, checkpoint_dir=None, resume=False, **run_kw):
@@ -337,16 +338,18 @@ def partial_fit(self:CEBRA, X, # data with the neurons (and sessions) the model 
 def resume(cls:type, path, # a checkpoint_dir (its latest checkpoint is used) or one checkpoint file
            X, # the neural data of the interrupted fit
            *y, # its labels
-           **kwargs, # options of `fit` (validation_data, callback, …); checkpoint_dir defaults to the checkpoint's folder
+           **kwargs, # options of `fit`: validation_data and callback, or others than the checkpoint's (it keeps validation_frequency, early_stopping, restore_best, checkpoint_every)
           ) -> CEBRA:
-    "Rebuild the estimator saved in a checkpoint and finish its fit; the settings come from the checkpoint."
+    "Rebuild the estimator saved in a checkpoint and finish its fit with the checkpoint's settings and loop options."
     path = Path(path)
     if path.is_dir():
         found = list_checkpoints(path)
         if not found: raise FileNotFoundError(f"No checkpoints (checkpoint_*.pt) in {path}.")
         path = found[-1][1]
-    meta = json.loads(read_torch_file(path, "neurolatent checkpoint")["meta_json"])
-    est = _from_params(meta["params"])
+    obj = read_torch_file(path, "neurolatent checkpoint")
+    if "progress_json" not in obj: raise ValueError(f"{path} is a saved model, not a checkpoint; load it with CEBRA.load.")
+    est = _from_params(_read_meta(path, obj)["params"])
+    for k, v in json.loads(obj["progress_json"]).get("options", {}).items(): kwargs.setdefault(k, v)  # the interrupted fit's
     kwargs.setdefault("checkpoint_dir", path.parent)
     return est.fit(X, *y, resume=path, **kwargs)
 CEBRA.fit, CEBRA.partial_fit, CEBRA.resume = fit, partial_fit, resume
@@ -492,10 +495,10 @@ def load(cls:type, path, # file written by `CEBRA.save`, or a checkpoint
 CEBRA._state_obj, CEBRA._load_state, CEBRA.save, CEBRA.load = _state_obj, _load_state, save, load
 
 # %% ../nbs/13_cebra.ipynb 28
-def _checkpoint_obj(self:CEBRA, state:FitState, plan:FitPlan, sampler) -> dict:
+def _checkpoint_obj(self:CEBRA, state:FitState, plan:FitPlan, sampler, options:dict|None=None) -> dict:
     "A checkpoint: the saved estimator plus the loop's progress, the random streams, the best weights and data fingerprints."
     obj = self._state_obj()
-    obj["progress_json"] = json.dumps({"state": state.to_json(), "fingerprints": plan.fingerprints})
+    obj["progress_json"] = json.dumps({"state": state.to_json(), "fingerprints": plan.fingerprints, "options": options or {}})
     obj["rng"] = rng_state([sampler.gen])
     if state.best_weights is not None: obj["best_weights"] = state.best_weights
     return obj

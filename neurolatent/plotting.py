@@ -5,14 +5,18 @@
 # %% ../nbs/23_plotting.ipynb 2
 from __future__ import annotations
 
+import os
 import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .cebra import CEBRA
+from .training import list_checkpoints
+
 # %% auto 0
 __all__ = ['plot_loss', 'plot_temperature', 'plot_embedding', 'plot_embedding_interactive', 'Explorer', 'explore',
-           'compare_models', 'plot_overview', 'consistency_matrix', 'plot_consistency']
+           'checkpoint_embeddings', 'compare_models', 'plot_overview', 'consistency_matrix', 'plot_consistency']
 
 # %% ../nbs/23_plotting.ipynb 8
 def _history(model):
@@ -356,7 +360,8 @@ def explore(embeddings, # (T, D) array; a dict name → (T, D) array; or a dict 
         if v not in opts: raise ValueError(f"{arg} {v!r} is not one of {opts}.")
     missing = _widgets_missing()
     if static is False and missing: raise ImportError(f"explore(static=False) needs widgets, but {missing}: pip install ipywidgets anywidget.")
-    why = "static=True" if static else missing or (None if _in_kernel() else "not in a Jupyter kernel")
+    off = os.environ.get("NEUROLATENT_WIDGETS", "").lower() in ("0", "off", "false")  # set by `make results`: stored outputs stay static
+    why = "static=True" if static else missing or ("stored output" if off else None) or (None if _in_kernel() else "not in a Jupyter kernel")
     if static is None: static = why is not None
     if not static and "google.colab" in sys.modules:   # Colab shows third-party widgets (plotly's) only with its custom manager
         from google.colab import output
@@ -369,7 +374,18 @@ def explore(embeddings, # (T, D) array; a dict name → (T, D) array; or a dict 
     ex.fig.update_layout(margin_b=80)   # room for the note under the time axis
     return ex.fig
 
-# %% ../nbs/23_plotting.ipynb 27
+# %% ../nbs/23_plotting.ipynb 24
+def checkpoint_embeddings(checkpoint_dir, # the folder a fit wrote its checkpoints to
+                          X, # (T, N) neural data to embed at every checkpoint
+                          session_id:int|None=None, # the session's encoder, for a multi-session model
+                          device:str|None=None, # where to run the encoders (None: the saved `device` setting)
+                         ) -> list: # [(step, (T, D) embedding)], oldest first
+    "The embedding of `X` at every checkpoint in `checkpoint_dir`: the frames of `explore`'s checkpoint slider."
+    found = list_checkpoints(checkpoint_dir)
+    if not found: raise FileNotFoundError(f"No checkpoints (checkpoint_*.pt) in {checkpoint_dir}; fit with checkpoint_dir= to write them.")
+    return [(step, CEBRA.load(path, device=device).transform(X, session_id=session_id)) for step, path in found]
+
+# %% ../nbs/23_plotting.ipynb 30
 def compare_models(models:list, # fitted `CEBRA` models
                    labels:list|None=None, # a legend label per model (default: model 0, 1, ...)
                    ax=None, # matplotlib axes
@@ -399,7 +415,7 @@ def plot_overview(model, # a fitted `CEBRA`
     fig.tight_layout()
     return fig
 
-# %% ../nbs/23_plotting.ipynb 31
+# %% ../nbs/23_plotting.ipynb 34
 def consistency_matrix(scores, # (P,) scores from `metrics.consistency_score`
                        pairs, # (P, 2) the ordered pairs they belong to
                        ids, # the ids of the runs or datasets (order of rows and columns)

@@ -147,3 +147,24 @@ def test_an_adapted_model_saves_its_frozen_layers_and_optimizer(tmp_path, rat):
     assert [n for n, p in back.model_.named_parameters() if p.requires_grad] == ["first.weight", "first.bias"]
     assert back.adapted_ == ad.adapted_
     assert len(back.optimizer_.param_groups[0]["params"]) == 2
+
+
+def test_resume_keeps_the_loop_options_and_the_early_stopping_state(tmp_path, rat):
+    X, y = rat
+    Xtr, ytr, val = X[:600], y[:600], (X[1200:], y[1200:])   # few training bins: the held-out loss soon stops improving
+    kw = {**KW, "max_iterations": 1500, "random_state": 1}
+    opts = dict(validation_data=val, validation_frequency=20, early_stopping=3)
+    straight = CEBRA(**kw).fit(Xtr, ytr, **opts)
+    assert hasattr(straight, "stopped_step_"), "the fit must stop early for this test to mean anything"
+
+    def interrupt(step, m):
+        if step == straight.best_step_ + 30: raise KeyboardInterrupt  # after the best weights were kept, before the stop
+    with pytest.raises(KeyboardInterrupt):
+        CEBRA(**kw).fit(Xtr, ytr, **opts, checkpoint_dir=tmp_path, checkpoint_every=20, callback=interrupt, callback_frequency=10)
+    resumed = CEBRA.resume(tmp_path, Xtr, ytr, validation_data=val)  # early_stopping and frequencies come from the checkpoint
+    assert resumed.stopped_step_ == straight.stopped_step_ and resumed.best_step_ == straight.best_step_
+    assert np.array_equal(resumed.history_["val_total"], straight.history_["val_total"])
+    for (k, v), w in zip(resumed.model_.state_dict().items(), straight.model_.state_dict().values()):
+        assert torch.equal(v, w), k   # the best weights, restored in both
+    with pytest.raises(ValueError, match="need validation data"):
+        CEBRA.resume(tmp_path, Xtr, ytr)

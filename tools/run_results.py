@@ -132,6 +132,7 @@ def run(path: Path, timeout=None, threads=None) -> dict:
     env_backup = dict(os.environ)
     os.environ.pop("IN_TEST", None)
     os.environ["TQDM_DISABLE"] = "1"
+    os.environ["NEUROLATENT_WIDGETS"] = "off"  # explore() stores its static figure: a widget view cannot be stored
     if threads:   # e.g. two notebooks side by side on a 2-core machine: one thread each instead of oversubscribing
         for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"): os.environ[k] = str(threads)
         os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false"
