@@ -5,10 +5,13 @@
 # %% ../nbs/30b_lfads_model.ipynb 2
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
+import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import jax
@@ -16,14 +19,14 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .core import check_array, check_random_state
+from .core import atomic_path, check_array, check_random_state
 from .lfads_data import atomic_write_bytes
 
 # %% auto 0
 __all__ = ['train_step', 'LFADSConfig', 'TrainConfig', 'gru_init', 'gru_step', 'normalized_linear', 'lfads_init', 'param_count',
            'lfads_forward', 'kl_gauss_gauss', 'ar1_logprior', 'poisson_nll', 'l2_penalty', 'lfads_losses',
            'check_spikes', 'batch_indices', 'fit_lfads', 'posterior_sample_and_average', 'posterior_mean', 'save_lfads',
-           'load_lfads']
+           'load_lfads', 'latest_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/30b_lfads_model.ipynb 5
 @dataclass(frozen=True)
@@ -287,6 +290,7 @@ train_step = jax.jit(_train_step, static_argnums=(5, 6))
 train_step.__doc__ = "One jitted LFADS update `(params, opt_state, step, key, data, hps, tc) -> (params, opt_state, terms)`."
 
 # %% ../nbs/30b_lfads_model.ipynb 33
+@functools.lru_cache(maxsize=8)
 def _make_chunk(hps, tc):
     def chunk(params, opt_state, steps, key, data):
         def body(carry, step):
@@ -296,35 +300,107 @@ def _make_chunk(hps, tc):
         return params, opt_state, terms
     return jax.jit(chunk, donate_argnums=(0, 1))
 
+_VAL_KEYS = ("val_loss", "val_nll", "val_kl_g0", "val_kl_ii")   # validation arrays in the history, besides `val_step`
+
+def _history(hist, val=None) -> dict:
+    "Per-step terms concatenated over chunks, plus the validation arrays when there are any (`val` not None)."
+    h = {k: np.concatenate([c[k] for c in hist]) for k in hist[0]} if hist else {}
+    if val is not None:
+        h.update(val_step=np.asarray(val["val_step"], np.int64), **{k: np.asarray(val[k], np.float32) for k in _VAL_KEYS})
+        if val["val_step"]: h["best_step"] = np.asarray(val["val_step"][_best_index(val["val_loss"])], np.int64)
+    return h
+
+def _best_index(losses) -> int:
+    "Index of the first validation that no later one beat (strictly lower `val_loss`); -1 before any."
+    best = -1
+    for i, v in enumerate(losses):
+        if best < 0 or v < losses[best]: best = i
+    return best
+
+def _copy_tree(tree): return jax.tree_util.tree_map(lambda a: np.array(a, copy=True), tree)
+
 def fit_lfads(train_spikes, # (K, T, N) training spike counts
               hps:LFADSConfig=LFADSConfig(), # architecture and priors
               tc:TrainConfig=TrainConfig(), # optimisation schedule
-              random_state:int|None=0, # seed for initialisation, batches and noise
-              params:dict|None=None, # start from these parameters instead of a fresh `lfads_init`
+              random_state:int|None=0, # seed for initialisation, batches and noise (None on resume: the checkpoint's)
+              params:dict|None=None, # warm start from these parameters, with a fresh optimizer, lr decay and KL warm-up
               verbose:bool=True, # print a line every `tc.print_every` steps
               callback=None, # called as `callback(step, params, terms)` after every chunk (e.g. to evaluate or checkpoint)
+              valid_spikes=None, # (K', T, N) validation spike counts, scored after every chunk
+              early_stopping:int|None=None, # stop after this many validations without a lower `val_loss`
+              restore_best:bool|None=None, # return the parameters of the best validation (default: True with early stopping)
+              checkpoint_dir:str|os.PathLike|None=None, # folder for checkpoints (`lfads-step<step>.npz`)
+              checkpoint_every:int|None=None, # steps between checkpoints, a multiple of `tc.print_every` (default: every chunk)
+              resume:bool=False, # continue exactly from the latest checkpoint in `checkpoint_dir`, if there is one
              ):
-    "Train LFADS on `train_spikes`; return the parameters and the per-step history (dict of NumPy arrays)."
+    "Train LFADS on `train_spikes`; return the parameters and the history (dict of NumPy arrays)."
     data = check_spikes(train_spikes, hps, "train_spikes")
     if tc.batch_size > len(data):
         raise ValueError(f"batch_size={tc.batch_size} exceeds the {len(data)} training trials; lower TrainConfig.batch_size.")
+    valid = None if valid_spikes is None else check_spikes(valid_spikes, hps, "valid_spikes")
+    if early_stopping is not None:
+        if isinstance(early_stopping, bool) or not isinstance(early_stopping, (int, np.integer)) or early_stopping < 1:
+            raise ValueError(f"early_stopping must be a positive number of validations, got {early_stopping!r}.")
+        if valid is None: raise ValueError("early_stopping needs valid_spikes to validate on.")
+    restore_best = early_stopping is not None if restore_best is None else bool(restore_best)
+    if restore_best and valid is None: raise ValueError("restore_best needs valid_spikes to pick the best parameters.")
+    if checkpoint_dir is None and (checkpoint_every is not None or resume):
+        raise ValueError("checkpoint_every and resume need a checkpoint_dir.")
+    every = tc.print_every if checkpoint_every is None else checkpoint_every
+    if checkpoint_dir is not None and (isinstance(every, bool) or not isinstance(every, (int, np.integer))
+                                       or every < 1 or every % tc.print_every):
+        raise ValueError(f"checkpoint_every={every!r} must be a positive multiple of TrainConfig.print_every={tc.print_every}: "
+                         "checkpoints are written between compiled chunks.")
+    ckpt = latest_checkpoint(checkpoint_dir) if resume else None
+    state = load_checkpoint(ckpt) if ckpt is not None else None
+    if random_state is None and state is not None: random_state = state["meta"]["settings"]["random_state"]
     seed = check_random_state(random_state)
     kinit, ktrain = jax.random.split(jax.random.PRNGKey(seed))
+    init = "lfads_init" if params is None else _tree_sha256(params)
     params = lfads_init(kinit, hps) if params is None else jax.tree_util.tree_map(jnp.array, params)
     opt_state = tc.optimizer().init(params)
-    data, run, hist, t0 = jnp.asarray(data), _make_chunk(hps, tc), [], time.time()
-    for start in range(0, tc.num_batches, tc.print_every):
-        steps = jnp.arange(start, min(start + tc.print_every, tc.num_batches))
+    settings = None if checkpoint_dir is None else _run_settings(hps, tc, seed, init, data, valid)
+    start, hist, val, best = 0, [], {k: [] for k in ("val_step",) + _VAL_KEYS}, None
+    if state is not None:
+        params, opt_state, start, hist, val, best = _restore(state, ckpt, settings, params, opt_state, tc)
+        if verbose: print(f"resuming from {ckpt} at step {start}", flush=True)
+    if valid is not None:
+        evaluate, (vx, vw) = _make_eval(hps), _valid_batches(valid)
+        kval = jax.random.fold_in(jax.random.PRNGKey(seed), 1)   # one fixed noise draw: validations are comparable
+    best_i = _best_index(val["val_loss"])
+    wait = len(val["val_loss"]) - 1 - best_i
+    stop = early_stopping is not None and best_i >= 0 and wait >= early_stopping
+    data, run, t0, prev = jnp.asarray(data), _make_chunk(hps, replace(tc, num_batches=1, print_every=1)), time.time(), ckpt
+    for first in range(start, tc.num_batches, tc.print_every):
+        if stop: break
+        steps = jnp.arange(first, min(first + tc.print_every, tc.num_batches))
         params, opt_state, terms = run(params, opt_state, steps, ktrain, data)
         hist.append(jax.device_get(terms))
+        done, t, line = int(steps[-1]) + 1, hist[-1], ""
+        if valid is not None:
+            v = jax.device_get(evaluate(params, vx, vw, kval))
+            val["val_step"].append(done)
+            for k in _VAL_KEYS: val[k].append(v[k])
+            best_i = _best_index(val["val_loss"])
+            if best_i == len(val["val_loss"]) - 1: best = _copy_tree(params)   # a copy: `params` is donated to the next chunk
+            wait = len(val["val_loss"]) - 1 - best_i
+            stop = early_stopping is not None and wait >= early_stopping
+            line = f"  val {v['val_loss']:8.1f}"
         if verbose:
-            t = hist[-1]
-            print(f"step {int(steps[-1]) + 1:6d}/{tc.num_batches}  loss {t['loss'][-1]:8.1f}  nll {t['nll'][-1]:8.1f}  "
-                  f"kl_g0 {t['kl_g0'][-1]:6.2f}  kl_ii {t['kl_ii'][-1]:6.2f}  kl_scale {t['kl_scale'][-1]:.3f}  "
+            print(f"step {done:6d}/{tc.num_batches}  loss {t['loss'][-1]:8.1f}  nll {t['nll'][-1]:8.1f}  "
+                  f"kl_g0 {t['kl_g0'][-1]:6.2f}  kl_ii {t['kl_ii'][-1]:6.2f}  kl_scale {t['kl_scale'][-1]:.3f}{line}  "
                   f"({time.time() - t0:.0f} s)", flush=True)
-        if callback is not None: callback(int(steps[-1]) + 1, params, hist[-1])
-    history = {k: np.concatenate([h[k] for h in hist]) for k in hist[0]}
-    return params, history
+            if stop: print(f"early stop: no lower val_loss in {early_stopping} validations; best at step {val['val_step'][best_i]}", flush=True)
+        if checkpoint_dir is not None and (done % every == 0 or done == tc.num_batches or stop):
+            es = dict(patience=None if early_stopping is None else int(early_stopping), stopped=stop,
+                      best_step=int(val["val_step"][best_i]) if best_i >= 0 else None, evals_without_improvement=int(wait),
+                      best_val_loss=float(val["val_loss"][best_i]) if best_i >= 0 else None)
+            path = _save_checkpoint(checkpoint_dir, done, params, opt_state, _history(hist, val if valid is not None else None),
+                                    best, dict(settings=settings, early_stopping=es))
+            _prune_checkpoints(checkpoint_dir, keep=(path, prev)); prev = path
+        if callback is not None: callback(done, params, hist[-1])
+    if restore_best and best is not None: params = jax.tree_util.tree_map(jnp.array, best)
+    return params, _history(hist, val if valid is not None else None)
 
 # %% ../nbs/30b_lfads_model.ipynb 38
 _KEEP = ("rates", "factors", "ii", "ic_mean", "gen")
@@ -419,3 +495,108 @@ def load_lfads(path:str|os.PathLike, # an `.npz` written by `save_lfads`
     bad = [f"{k} {flat[k].shape} ≠ {expect[k]}" for k in expect if flat[k].shape != tuple(expect[k])]
     if bad: raise ValueError(f"{path.name} has arrays of the wrong shape for its config: {', '.join(bad)}.")
     return _unflatten(flat), hps, side["meta"]
+
+# %% ../nbs/30b_lfads_model.ipynb 46
+_CKPT_FORMAT = "neurolatent.lfads_checkpoint/1"
+_CKPT_NAME = re.compile(r"^lfads-step(\d{8})\.npz$")   # temporary `.part` files of an interrupted write never match
+
+@functools.lru_cache(maxsize=8)
+def _make_eval(hps):
+    def evaluate(params, xs, w, key):   # xs (batches, B, T, N), w (batches, B): 1 for a trial, 0 for padding
+        def one(args):
+            x, wb, i = args
+            out = lfads_forward(params, x, jax.random.fold_in(key, i), hps, keep_rate=1.0, sample=True)
+            kl_ii = _normal_logpdf(out["ii"], out["ii_mean"], out["ii_logvar"]).sum((-2, -1)) - ar1_logprior(out["ii"], hps)
+            return jnp.stack([poisson_nll(x, out["logrates"]), kl_gauss_gauss(out["ic_mean"], out["ic_logvar"], hps.ic_prior_var),
+                              kl_ii]) @ wb
+        nll, kl_g0, kl_ii = jax.lax.map(one, (xs, w, jnp.arange(xs.shape[0]))).sum(0) / w.sum()
+        return dict(val_loss=nll + kl_g0 + kl_ii, val_nll=nll, val_kl_g0=kl_g0, val_kl_ii=kl_ii)
+    return jax.jit(evaluate)
+
+def _valid_batches(valid, size=512):
+    "Validation trials padded to whole batches, on the device once, with weights marking the real trials."
+    n = -(-len(valid) // min(size, len(valid))); b = -(-len(valid) // n)
+    xs = np.zeros((n * b,) + valid.shape[1:], np.float32); xs[:len(valid)] = valid
+    w = (np.arange(n * b) < len(valid)).astype(np.float32)
+    return jnp.asarray(xs.reshape(n, b, *valid.shape[1:])), jnp.asarray(w.reshape(n, b))
+
+def _sha256(a) -> str:
+    a = np.ascontiguousarray(a)
+    h = hashlib.sha256(f"{a.dtype.str} {a.shape}".encode()); h.update(a.tobytes())
+    return h.hexdigest()
+
+def _tree_sha256(tree) -> str:
+    return _sha256(np.frombuffer("".join(f"{k}={_sha256(v)};" for k, v in sorted(_flatten(tree).items())).encode(), np.uint8))
+
+def _run_settings(hps, tc, seed, init, data, valid) -> dict:
+    "What a checkpoint's run is: resuming is allowed only when all of it matches (except `tc.num_batches`)."
+    return json.loads(json.dumps(dict(hps=asdict(hps), tc=asdict(tc), random_state=seed, init=init,
+                                      train_data=_sha256(data), valid_data=None if valid is None else _sha256(valid))))
+
+def _settings_diff(old:dict, new:dict) -> list:
+    diff = [f"{cls}.{k} (checkpoint {old[g].get(k)!r}, now {new[g].get(k)!r})"
+            for g, cls in (("hps", "LFADSConfig"), ("tc", "TrainConfig")) for k in new[g]
+            if old[g].get(k) != new[g].get(k) and (g, k) != ("tc", "num_batches")]
+    short = lambda s: "none" if s is None else s if len(s) < 20 else f"sha256 {s[:12]}…"
+    for k, what in (("random_state", "random_state"), ("init", "initial parameters (params=)"),
+                    ("train_data", "training data"), ("valid_data", "validation data")):
+        if old.get(k) != new.get(k):
+            o, n = (old.get(k), new.get(k)) if k == "random_state" else (short(old.get(k)), short(new.get(k)))
+            diff.append(f"{what} (checkpoint {o}, now {n})")
+    return diff
+
+def _save_checkpoint(ckdir, step, params, opt_state, history, best, meta) -> Path:
+    arrays = {f"params/{k}": v for k, v in _flatten(jax.device_get(params)).items()}
+    arrays.update({f"opt/{i:04d}": np.asarray(l) for i, l in enumerate(jax.tree_util.tree_leaves(jax.device_get(opt_state)))})
+    if best is not None: arrays.update({f"best/{k}": v for k, v in _flatten(best).items()})
+    arrays.update({f"history/{k}": v for k, v in history.items()})
+    arrays["meta"] = np.array(json.dumps(dict(format=_CKPT_FORMAT, step=step, **meta), indent=1))
+    path = Path(ckdir) / f"lfads-step{step:08d}.npz"
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        np.savez(f, **arrays); f.flush(); os.fsync(f.fileno())
+    return path
+
+def _prune_checkpoints(ckdir, keep):
+    for p in Path(ckdir).iterdir():
+        if _CKPT_NAME.match(p.name) and p not in keep: p.unlink(missing_ok=True)
+
+def latest_checkpoint(checkpoint_dir:str|os.PathLike, # a folder `fit_lfads` wrote checkpoints to
+                     ) -> Path|None:
+    "The checkpoint of the most steps in `checkpoint_dir`, or None if there is none (or no folder)."
+    d = Path(checkpoint_dir)
+    found = [(int(m.group(1)), p) for p in (d.iterdir() if d.is_dir() else ()) if (m := _CKPT_NAME.match(p.name))]
+    return max(found)[1] if found else None
+
+def load_checkpoint(path:str|os.PathLike, # an `lfads-step<step>.npz` written by `fit_lfads`
+                   ) -> dict:
+    "Read a training checkpoint without pickle: `step`, `params`, `best_params`, `opt_leaves`, `history`, `meta`."
+    with np.load(path, allow_pickle=False) as z: arrays = {k: z[k] for k in z.files}
+    if "meta" not in arrays: raise ValueError(f"{path} is not an LFADS training checkpoint (no meta).")
+    meta = json.loads(str(arrays.pop("meta")))
+    if meta.get("format") != _CKPT_FORMAT: raise ValueError(f"{path} is not an LFADS training checkpoint (format {meta.get('format')!r}).")
+    part = lambda pre: {k[len(pre):]: v for k, v in arrays.items() if k.startswith(pre)}
+    opt = part("opt/")
+    return dict(step=meta["step"], params=_unflatten(part("params/")), best_params=_unflatten(part("best/")) or None,
+                opt_leaves=[opt[k] for k in sorted(opt)], history=part("history/"), meta=meta)
+
+def _restore(state, path, settings, params, opt_state, tc):
+    "Check a loaded checkpoint against this run and rebuild its parameters, optimizer state, history and best."
+    diff = _settings_diff(state["meta"]["settings"], settings)
+    if diff: raise ValueError(f"Cannot resume from {path}: it was made with different " + "; ".join(diff) + ". Only "
+                              "TrainConfig.num_batches may differ (to extend training); pass resume=False or another checkpoint_dir to start over.")
+    if state["step"] > tc.num_batches:
+        raise ValueError(f"{path} is at step {state['step']}, past TrainConfig.num_batches={tc.num_batches}.")
+    def rebuild(saved, ref, what):
+        if len(saved) != len(ref) or any(np.shape(s) != np.shape(r) or s.dtype != r.dtype for s, r in zip(saved, ref)):
+            raise ValueError(f"{path}: its {what} do not match this model and optimizer (a corrupted or foreign checkpoint).")
+        return [jnp.array(s) for s in saved]
+    ref = _flatten(jax.device_get(params))
+    saved = _flatten(state["params"])
+    if sorted(saved) != sorted(ref): rebuild([], [0], "parameters")
+    params = _unflatten(dict(zip(ref, rebuild([saved[k] for k in ref], list(ref.values()), "parameters"))))
+    leaves, tdef = jax.tree_util.tree_flatten(opt_state)
+    opt_state = jax.tree_util.tree_unflatten(tdef, rebuild(state["opt_leaves"], jax.device_get(leaves), "optimizer state"))
+    h = state["history"]
+    hist = [{k: v for k, v in h.items() if not k.startswith("val_") and k != "best_step"}] if state["step"] > 0 else []
+    val = {k: list(h.get(k, [])) for k in ("val_step",) + _VAL_KEYS}
+    return params, opt_state, state["step"], hist, val, state["best_params"]
