@@ -221,8 +221,8 @@ def _callback_wants_logs(callback) -> bool:
     if any(p.kind == p.VAR_POSITIONAL for p in params): return True
     return len([p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]) >= 3
 
-def _append(history:dict, key:str, values):
-    history[key] = np.concatenate([history.get(key, np.empty(0, np.float32)), np.asarray(values, np.float32)])
+def _append(history:dict, key:str, values, dtype=np.float32):
+    history[key] = np.concatenate([history.get(key, np.empty(0, dtype)), np.asarray(values, dtype)])
 
 # %% ../nbs/12b_training.ipynb 31
 def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verbose` are used
@@ -290,7 +290,7 @@ def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verb
                 loss, bits = validate()
                 est.model_.train()
                 g = len(h[keys[0]])
-                _append(h, "val_step", [g]); _append(h, "val_total", [loss]); _append(h, "val_gof_bits", [bits])
+                _append(h, "val_step", [g], np.int64); _append(h, "val_total", [loss]); _append(h, "val_gof_bits", [bits])
                 if loss < st.best:
                     st.best, st.best_step, st.bad = float(loss), g, 0
                     if restore_best: st.best_weights = {"model": _clone_state(est.model_), "criterion": _clone_state(est.criterion_)}
