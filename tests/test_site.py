@@ -133,6 +133,10 @@ def test_plotly_js_is_served_once_and_loaded_where_there_is_a_figure(site):
             assert len(srcs) == 1, f"{rel} draws a plotly figure but loads plotly.js {len(srcs)} times"
             assert _resolve(root, rel, srcs[0])[0] == (root / build_docs.PLOTLY_JS).resolve()
             assert raw.index("plotly.min.js") < raw.index("Plotly.newPlot"), f"{rel}: plotly.js loads after the figure"
+            for key in set(re.findall(r"nlTemplates\['(\w+)'\]", raw)):  # the shared figure theme, written once per site
+                theme = f"nl-figure-theme-{key}.js"
+                assert theme in raw and raw.index(theme) < raw.index("Plotly.newPlot"), f"{rel}: theme {key} not loaded first"
+                assert (root / "assets" / "javascripts" / theme).is_file(), theme
         else:
             assert not srcs, f"{rel} loads plotly.js without a figure"
 

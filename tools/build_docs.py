@@ -26,6 +26,7 @@ import ast
 import base64
 import configparser
 import datetime as dt
+import hashlib
 import html
 import importlib
 import inspect
@@ -148,7 +149,7 @@ def clean_stream(text: str) -> str:
 
 
 def pre(text: str, cls="") -> str:
-    return f'<div class="nl-output no-copy{cls}"><pre><code>{html.escape(text)}</code></pre></div>'
+    return f'<div data-search-exclude class="nl-output no-copy{cls}"><pre><code>{html.escape(text)}</code></pre></div>'
 
 
 def shrink_png(data: bytes) -> bytes:
@@ -165,7 +166,7 @@ def shrink_png(data: bytes) -> bytes:
 class Outputs:
     "Renders a page's stored outputs; images are written next to the page, plotly.js is loaded once."
     def __init__(self, stage: Path, rel: Path):
-        self.stage, self.rel, self.n_fig = stage, rel, 0
+        self.stage, self.rel, self.n_fig, self.templates = stage, rel, 0, set()
         self.root = "../" * (len(rel.parts) - 1)  # from the page to the site root
 
     def image(self, data: str, ext: str, name: str) -> str:
@@ -173,17 +174,29 @@ class Outputs:
         (self.stage / path).parent.mkdir(parents=True, exist_ok=True)
         raw = base64.b64decode(data)
         (self.stage / path).write_bytes(shrink_png(raw) if ext == "png" else raw)
-        return f'<div class="nl-output no-copy"><img src="{path.relative_to(self.rel.parent).as_posix()}" alt="figure"></div>'
+        return f'<div data-search-exclude class="nl-output no-copy"><img src="{path.relative_to(self.rel.parent).as_posix()}" alt="figure"></div>'
 
     def plotly(self, fig: dict) -> str:
         self.n_fig += 1
         div = f"nl-fig-{self.n_fig}"
         config = {**fig.get("config", {}), "responsive": True, "displaylogo": False}
-        args = ", ".join(json.dumps(fig.get(k, {} if k != "data" else []), separators=(",", ":"))
-                         for k in ("data", "layout")) + ", " + json.dumps(config)
+        layout = dict(fig.get("layout", {}))
         load = f'<script src="{self.root}{PLOTLY_JS}"></script>' if self.n_fig == 1 else ""
-        script = f'Plotly.newPlot("{div}", {args});'.replace("</", "<\\/")
-        return f'<div class="nl-output nl-plotly">{load}<div id="{div}"></div><script>{script}</script></div>'
+        template = layout.pop("template", None)
+        use = ""
+        if template:  # every figure carries plotly's ~7 kB theme: it is written once per site and referenced
+            text = json.dumps(template, separators=(",", ":"), sort_keys=True)
+            key = hashlib.sha1(text.encode()).hexdigest()[:10]
+            path = f"assets/javascripts/nl-figure-theme-{key}.js"
+            if not (self.stage / path).exists():
+                (self.stage / path).parent.mkdir(parents=True, exist_ok=True)
+                (self.stage / path).write_text(f"(window.nlTemplates = window.nlTemplates || {{}})['{key}'] = {text};\n")
+            if key not in self.templates: load += f'<script src="{self.root}{path}"></script>'
+            self.templates.add(key)
+            use = f"l.template = nlTemplates['{key}']; "
+        args = [json.dumps(v, separators=(",", ":")) for v in (fig.get("data", []), layout, config)]
+        script = f'(function () {{ var l = {args[1]}; {use}Plotly.newPlot("{div}", {args[0]}, l, {args[2]}); }})();'.replace("</", "<\\/")
+        return f'<div data-search-exclude class="nl-output nl-plotly">{load}<div id="{div}"></div><script>{script}</script></div>'
 
     def render(self, outputs, cell_idx: int) -> list:
         blocks = []
@@ -203,11 +216,11 @@ class Outputs:
                 if mime == "application/vnd.plotly.v1+json": blocks.append(self.plotly(v))
                 elif mime in ("image/png", "image/jpeg"):
                     blocks.append(self.image(text_of(v), mime.split("/")[1], f"cell{cell_idx}_{k}"))
-                elif mime in ("image/svg+xml", "text/html"): blocks.append(f'<div class="nl-output no-copy">{text_of(v).strip()}</div>')
-                elif mime == "text/markdown": blocks.append(f'<div class="nl-output" markdown>\n\n{text_of(v)}\n\n</div>')
+                elif mime in ("image/svg+xml", "text/html"): blocks.append(f'<div data-search-exclude class="nl-output no-copy">{text_of(v).strip()}</div>')
+                elif mime == "text/markdown": blocks.append(f'<div data-search-exclude class="nl-output" markdown>\n\n{text_of(v)}\n\n</div>')
                 elif mime == "text/latex":
                     tex = text_of(v).strip().strip("$")
-                    blocks.append(f'<div class="nl-output no-copy"><div class="arithmatex">\\[{html.escape(tex)}\\]</div></div>')
+                    blocks.append(f'<div data-search-exclude class="nl-output no-copy"><div class="arithmatex">\\[{html.escape(tex)}\\]</div></div>')
                 else: blocks.append(pre(text_of(v)))
         return blocks
 
