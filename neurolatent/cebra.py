@@ -466,6 +466,9 @@ def save(self:CEBRA, path, # file to write (replaced atomically)
         ) -> Path:
     "Write the fitted estimator, optimizer state included, to one file; returns the path."
     self._check_fitted()
+    bad = [n for n, p in list(self.model_.named_parameters()) + list(self.criterion_.named_parameters()) if not torch.isfinite(p).all()]
+    if bad: raise ValueError(f"Not saving: the model has non-finite weights ({', '.join(bad[:3])}{', …' if len(bad) > 3 else ''}); "
+                             f"refit it (the file at {path} is untouched).")
     return write_torch_file(path, self._state_obj())
 
 def _from_params(params):

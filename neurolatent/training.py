@@ -5,6 +5,7 @@
 # %% ../nbs/12b_training.ipynb 2
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
 import inspect
@@ -13,6 +14,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -214,6 +216,16 @@ class FitState:
 
 def _clone_state(module) -> dict: return {k: v.detach().clone() for k, v in module.state_dict().items()}
 
+def _snapshot(est) -> dict:
+    "Copies of the weights and the optimizer state, to go back to when a step turns out non-finite."
+    opt = getattr(est, "optimizer_", None)
+    return {"model": _clone_state(est.model_), "criterion": _clone_state(est.criterion_),
+            "optimizer": copy.deepcopy(opt.state_dict()) if opt is not None else None}
+
+def _restore_snapshot(est, snap:dict):
+    est.model_.load_state_dict(snap["model"]); est.criterion_.load_state_dict(snap["criterion"])
+    if snap["optimizer"] is not None: est.optimizer_.load_state_dict(snap["optimizer"])
+
 def _callback_wants_logs(callback) -> bool:
     "True when `callback` takes a third positional argument (the step's figures)."
     try: params = list(inspect.signature(callback).parameters.values())
@@ -254,20 +266,27 @@ def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verb
     st.steps = steps
     logs_too = callback is not None and _callback_wants_logs(callback)
     h = est.history_
+    for k in keys: h.setdefault(k, np.empty(0, np.float32))  # present even when a fit fails before its first sync
     view = progress(steps, desc, est.verbose, initial=st.step)
     buf, pending, last = None, 0, {}
     val_curve = lambda: {"x": list(h.get("val_step", [])), "y": list(h.get("val_total", []))}
 
-    def flush(done, check=True):
-        nonlocal pending, last
+    good = _snapshot(est)  # the weights (and optimizer state) of the last step checked finite
+
+    def flush(done, interrupted=False):
+        nonlocal pending, last, good
         if not pending: return
         rows, n0 = buf[:pending].cpu().numpy(), len(h.get(keys[0], ()))
         pending = 0
-        for j, k in enumerate(keys): _append(h, k, rows[:, j])
         bad = ~np.isfinite(rows).all(1)
-        if check and bad.any():
-            raise FloatingPointError(f"The loss became non-finite at step {n0 + int(bad.argmax()) + 1}; "
-                                     "lower learning_rate or raise temperature / min_temperature.")
+        if bad.any():  # back to the last finite state: history_ and the weights end at step n0
+            _restore_snapshot(est, good)
+            msg = (f"The loss became non-finite at step {n0 + int(bad.argmax()) + 1}; the model keeps the weights of step {n0}, "
+                   "the last step checked finite (history_ ends there). Lower learning_rate or raise temperature / min_temperature.")
+            if interrupted: warnings.warn(msg, RuntimeWarning, stacklevel=3); return
+            raise FloatingPointError(msg)
+        for j, k in enumerate(keys): _append(h, k, rows[:, j])
+        good = _snapshot(est)
         last = dict(zip(keys, rows[-1].tolist()))
         view.update(done, last, h[keys[0]], val_curve())
 
@@ -306,7 +325,7 @@ def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verb
             if due_ck or (st.stopped and checkpoint is not None): checkpoint(st)
             if st.stopped: break
     finally:
-        flush(st.step, check=False)  # an interrupted fit keeps the rows of the steps it did
+        flush(st.step, interrupted=True)  # an interrupted fit (Ctrl-C) keeps the rows of the steps it completed
         view.close()
         est.model_.eval()
     if restore_best and st.best_weights is not None:
