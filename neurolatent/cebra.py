@@ -285,6 +285,8 @@ def _run(self:CEBRA, plan:FitPlan, sampler, steps:int, device, state=None, valid
               checkpoint_every=every)
     return self
 
+def _kinds(kinds) -> str: return " and ".join(kinds) or "no"
+
 def _fit(self:CEBRA, X, ys, reset, validation_data=None, checkpoint_dir=None, resume=False, **run_kw):
     self._check_params()
     if resume is not False and not reset: raise ValueError("resume belongs to fit(); partial_fit continues the model in memory.")
@@ -298,7 +300,11 @@ def _fit(self:CEBRA, X, ys, reset, validation_data=None, checkpoint_dir=None, re
         self.seed_ = seed_everything(self.random_state).seed
         plan.init(device)
         self._fit_calls = 0
-    else: plan.check_continue()
+    else:
+        plan.check_continue()
+        if plan.label_kinds != tuple(self.label_kinds_):  # the objective is fixed by the first fit
+            raise ValueError(f"This model was trained with {_kinds(self.label_kinds_)} labels but partial_fit got {_kinds(plan.label_kinds)} "
+                             "labels; pass the same kinds of labels, or fit() a new model.")
     sampler = plan.sampler(self.seed_ + self._fit_calls, device)
     self._fit_calls += 1
     if found is not None: set_rng_state(rng, [sampler.gen])
@@ -308,7 +314,8 @@ CEBRA._plan, CEBRA._run, CEBRA._fit = _plan, _run, _fit
 
 # %% ../nbs/13_cebra.ipynb 22
 def fit(self:CEBRA, X, # (T, N) neural data, or a list of them (one per session)
-        *y, # labels: arrays (T,) / (T, d), or lists of them (one per session)
+        y=None, # labels: an array (T,) / (T, d), or a list of them (one per session); `y=` works as in scikit-learn
+        *more_y, # further label arrays (e.g. a discrete label after a continuous one)
         adapt:bool=False, # adapt a fitted model's input layer to `X` instead (upstream's `adapt=True`)
         callback=None, # `callback(step, model)` (or `(step, model, logs)`) every `callback_frequency` steps and at the end
         callback_frequency:int|None=None, # steps between callbacks (None: 100)
@@ -324,15 +331,24 @@ def fit(self:CEBRA, X, # (T, N) neural data, or a list of them (one per session)
     kw = dict(callback=callback, callback_frequency=callback_frequency, validation_data=validation_data,
               validation_frequency=validation_frequency, early_stopping=early_stopping, restore_best=restore_best,
               checkpoint_dir=checkpoint_dir, checkpoint_every=checkpoint_every)
+    y = _labels(y, more_y)
     if adapt and hasattr(self, "model_"): return self.adapt(X, *y, **kw)
     return self._fit(X, y, reset=True, resume=resume, **kw)
 
+def _labels(y, more_y) -> tuple:
+    "The label arguments as a tuple: `fit(X)`, `fit(X, y)`, `fit(X, y=y)`, `fit(X, y_cont, y_disc)`."
+    if y is None:
+        if more_y: raise ValueError("y=None was followed by more labels; pass the labels in order, without None.")
+        return ()
+    return (y, *more_y)
+
 def partial_fit(self:CEBRA, X, # data with the neurons (and sessions) the model was fitted on
-                *y, # labels of the same kinds as in `fit`
+                y=None, # labels of the same kinds as in `fit`
+                *more_y, # further label arrays
                 **kwargs, # callback, validation and checkpoint options, as in `fit`
                ):
     "Train for `max_iterations` more steps, starting from the current encoder and optimizer state."
-    return self._fit(X, y, reset=False, **kwargs)
+    return self._fit(X, _labels(y, more_y), reset=False, **kwargs)
 
 @classmethod
 def resume(cls:type, path, # a checkpoint_dir (its latest checkpoint is used) or one checkpoint file
@@ -405,9 +421,9 @@ def transform(self:CEBRA, X, # (T, N) neural data with the features the model wa
     return torch.cat(outs).cpu().numpy()
 CEBRA._check_fitted, CEBRA._session_encoder, CEBRA.transform = _check_fitted, _session_encoder, transform
 
-def fit_transform(self:CEBRA, X, *y) -> np.ndarray:
-    "`fit(X, *y)` then `transform(X)` (a list of embeddings for a list of sessions)."
-    self.fit(X, *y)
+def fit_transform(self:CEBRA, X, y=None, *more_y, **fit_kwargs) -> np.ndarray:
+    "`fit(X, y, ...)` then `transform(X)` (a list of embeddings for a list of sessions)."
+    self.fit(X, y, *more_y, **fit_kwargs)
     if _is_sessions(X): return [self.transform(x, session_id=i) for i, x in enumerate(X)]
     return self.transform(X)
 CEBRA.fit_transform = fit_transform

@@ -195,7 +195,13 @@ def adapt(est:CEBRA, # a fitted model (any model when `from_scratch=True`)
     elif session_id is not None:
         raise ValueError("session_id picks the pretrained encoder to start from; it has no meaning with from_scratch=True.")
     est._check_params()
+    def kinds_differ(got):  # the pretrained objective is kept, so are the kinds of labels
+        had, got = (" and ".join(k) or "no" for k in (est.label_kinds_, got))
+        return ValueError(f"adapt() continues a model trained with {had} labels but got {got} labels; pass labels of the same "
+                          "kinds (or from_scratch=True to train a new objective).")
+    if not from_scratch and not y and est.label_kinds_: raise kinds_differ(())
     plan = est._single_plan(X, y, run_kw.pop("validation_data", None))
+    if not from_scratch and plan.label_kinds != tuple(est.label_kinds_): raise kinds_differ(plan.label_kinds)
     device = get_device(est.device)
     est.seed_ = seed_everything(est.random_state).seed  # the new input layer is the same in every arm
     plan.init(device)
