@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import numbers
 import os
@@ -23,7 +24,7 @@ import torch
 __all__ = ['get_device', 'Seeds', 'check_random_state', 'seed_everything', 'check_array', 'check_lengths', 'check_min_samples',
            'check_positive_int', 'Registry', 'atomic_path']
 
-# %% ../nbs/00_core.ipynb 5
+# %% ../nbs/00_core.ipynb 6
 _DEVICE_CHOICES = ("cuda_if_available", "cuda", "mps", "cpu")
 
 def get_device(device:str|torch.device="cuda_if_available", # one of `cuda_if_available`, `cuda`, `cuda:N`, `mps`, `cpu`, or a `torch.device`
@@ -51,7 +52,7 @@ def get_device(device:str|torch.device="cuda_if_available", # one of `cuda_if_av
         return torch.device(name)
     raise ValueError(f"Unknown device {device!r}; choose one of {', '.join(_DEVICE_CHOICES)} (or 'cuda:N').")
 
-# %% ../nbs/00_core.ipynb 9
+# %% ../nbs/00_core.ipynb 10
 @dataclass(frozen=True)
 class Seeds:
     "The seeds derived from one `random_state`."
@@ -86,7 +87,7 @@ def seed_everything(random_state:int|None=None, # an integer ≥ 0, or None for 
     torch.manual_seed(seed)  # also seeds every CUDA device
     return Seeds(seed, np.random.default_rng(seed))
 
-# %% ../nbs/00_core.ipynb 14
+# %% ../nbs/00_core.ipynb 15
 def _as_numpy(x):
     if isinstance(x, torch.Tensor): return x.detach().cpu().numpy()
     if hasattr(x, "to_numpy"): return x.to_numpy()  # pandas
@@ -127,7 +128,7 @@ def check_array(x, # array-like: list, np.ndarray, torch.Tensor, pandas object
     # read-only input (np.load(mmap_mode="r"), joblib memory maps) is copied once here: torch cannot wrap it safely
     return arr if arr.flags.writeable else arr.copy()
 
-# %% ../nbs/00_core.ipynb 18
+# %% ../nbs/00_core.ipynb 19
 def check_lengths(X, # data, (T, N)
                   *ys, # labels, each with T rows
                   names:tuple|None=None, # names for X and each y in messages
@@ -150,7 +151,7 @@ def check_min_samples(n_samples:int, # time points available
         why = f" {reason}" if reason else ""
         raise ValueError(f"{name} has {n_samples} samples but at least {required} are needed.{why}")
 
-# %% ../nbs/00_core.ipynb 21
+# %% ../nbs/00_core.ipynb 22
 def check_positive_int(v, # the value to check
                        name:str, # the setting's name, for the message
                        allow_none:bool=False, # accept None (an optional setting)
@@ -160,7 +161,7 @@ def check_positive_int(v, # the value to check
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
         raise ValueError(f"{name} must be a positive integer{' or None' if allow_none else ''}, got {v!r}.")
 
-# %% ../nbs/00_core.ipynb 24
+# %% ../nbs/00_core.ipynb 25
 class Registry:
     "Names → objects, filled by a decorator; used for models and datasets."
     def __init__(self, kind:str): # what the registry holds, for messages ("model", "dataset")
@@ -193,19 +194,65 @@ class Registry:
     def __len__(self): return len(self._items)
     def __repr__(self): return f"Registry({self.kind!r}, {self.get_options()})"
 
-# %% ../nbs/00_core.ipynb 28
+# %% ../nbs/00_core.ipynb 29
+_NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+_NO_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+def _umask() -> int:
+    "The process umask, read without setting it (setting it, even back, races with other threads' file creation)."
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"): return int(line.split()[1], 8)
+    except OSError: pass
+    mask = os.umask(0o022); os.umask(mask)  # no /proc (macOS, Windows): the classic read
+    return mask
+
+def _pid_alive(pid:int) -> bool:
+    if os.name == "nt": return True   # Windows' os.kill would terminate the process: never probe, never delete
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OSError): return True   # exists (another user's), or cannot tell: keep its file
+    return True
+
+def _remove_stale_temps(path:Path):
+    "Delete temporary files of `path` left by writers that no longer run."
+    pat = re.compile(re.escape(path.name) + r"\.(\d+)\.[^.]+\.part" + re.escape(path.suffix) + "$")
+    for p in path.parent.iterdir():
+        m = pat.match(p.name)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            with contextlib.suppress(OSError): p.unlink()
+
+def _fsync(path, directory=False):
+    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
+    try: os.fsync(fd)
+    except OSError:
+        if not directory: raise   # some filesystems cannot sync a folder; the file itself is what matters
+    finally: os.close(fd)
+
 @contextlib.contextmanager
 def atomic_path(path, # the file to (re)place
                ):
     "Context manager yielding a temporary path beside `path` that replaces `path` atomically on success."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part" + path.suffix, dir=path.parent)
-    os.close(fd)
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(path)
+        fd, tmp = tempfile.mkstemp(prefix=f"{path.name}.{os.getpid()}.", suffix=".part" + path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as e:
+        if e.errno in _NO_WRITE | _NO_SPACE: raise OSError(e.errno, f"Cannot write {path}: {e.strerror}. Nothing was changed.") from None
+        raise
     try:
         yield Path(tmp)
-        if path.exists(): mode = stat.S_IMODE(path.stat().st_mode)
-        else: mask = os.umask(0); os.umask(mask); mode = 0o666 & ~mask
-        os.chmod(tmp, mode)
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask())
+        _fsync(tmp)
         os.replace(tmp, path)
+        _fsync(path.parent, directory=True)
+    except OSError as e:
+        if e.errno in _NO_SPACE | _NO_WRITE:
+            why = "the disk is full" if e.errno in _NO_SPACE else "it is not writable"
+            raise OSError(e.errno, f"Could not write {path}: {why} ({e.strerror}). "
+                          f"{'The previous file is untouched.' if path.exists() else 'No file was written.'}") from None
+        raise
     finally:
         if os.path.exists(tmp): os.remove(tmp)

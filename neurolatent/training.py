@@ -96,8 +96,13 @@ def write_torch_file(path, # destination (replaced atomically)
                     ) -> Path:
     "`torch.save` to a temporary file, then rename: a crash leaves the old file or the new one, never half of one."
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp: torch.save(obj, tmp)
+    existed = path.exists()
+    try:
+        with atomic_path(path) as tmp: torch.save(obj, tmp)
+    except RuntimeError as e:  # torch reports a failed write (full disk, quota) as "[enforce fail at inline_container.cc]"
+        if "write" not in str(e).lower(): raise
+        raise OSError(f"Could not write {path}: the disk may be full (torch: {str(e).splitlines()[0][:160]}). "
+                      f"{'The previous file is untouched.' if existed else 'No file was written.'}") from None
     return path
 
 def read_torch_file(path, # a file written by `write_torch_file`
