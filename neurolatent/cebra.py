@@ -18,7 +18,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 import neurolatent
 from . import models as _models
-from .core import check_array, check_lengths, check_min_samples, check_positive_int, get_device, seed_everything
+from .core import (as_float32, check_array, check_lengths, check_min_samples, check_positive_int, get_device,
+                              seed_everything)
 from .losses import InfoNCE, infonce_to_goodness_of_fit
 from .sampling import Sampler
 from .training import (HISTORY_KEYS, FitState, checkpoint_path, fingerprint, list_checkpoints, make_optimizer,
@@ -40,7 +41,7 @@ def split_labels(ys:tuple, # label arrays, each (T,) or (T, d)
         check_lengths(np.empty(n), arr, names=("X", name))
         if arr.dtype.kind == "f":
             if cont is not None: raise ValueError(f"{name} is a second continuous label; stack continuous labels into one (T, d) array.")
-            cont = torch.as_tensor(arr.reshape(n, -1).astype(np.float32))
+            cont = torch.as_tensor(as_float32(arr.reshape(n, -1), name, warn_large=False).copy())
         else:
             if arr.ndim == 2 and arr.shape[1] != 1:
                 raise ValueError(f"{name} is an integer array with {arr.shape[1]} columns; discrete labels are one class per time "
@@ -135,7 +136,7 @@ def _prepare_data(self:CEBRA, X, ys):
             conditional = "time_delta"
     if disc is not None and self.hybrid and cont is None:
         raise ValueError("hybrid=True with only discrete labels is not supported; pass continuous labels.")
-    return torch.as_tensor(Xa.astype(np.float32, copy=False)), cont, disc, conditional
+    return torch.as_tensor(as_float32(Xa, "X")), cont, disc, conditional
 CEBRA._prepare_data = _prepare_data
 
 # %% ../nbs/13_cebra.ipynb 16

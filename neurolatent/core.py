@@ -14,6 +14,7 @@ import random
 import re
 import stat
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,8 @@ import numpy as np
 import torch
 
 # %% auto 0
-__all__ = ['get_device', 'Seeds', 'check_random_state', 'seed_everything', 'check_array', 'check_lengths', 'check_min_samples',
-           'check_positive_int', 'Registry', 'atomic_path']
+__all__ = ['LARGE_INPUT', 'get_device', 'Seeds', 'check_random_state', 'seed_everything', 'check_array', 'check_lengths',
+           'check_min_samples', 'check_positive_int', 'as_float32', 'Registry', 'atomic_path']
 
 # %% ../nbs/00_core.ipynb 6
 _DEVICE_CHOICES = ("cuda_if_available", "cuda", "mps", "cpu")
@@ -162,6 +163,27 @@ def check_positive_int(v, # the value to check
         raise ValueError(f"{name} must be a positive integer{' or None' if allow_none else ''}, got {v!r}.")
 
 # %% ../nbs/00_core.ipynb 25
+LARGE_INPUT = 1e6  # |x| above which `as_float32` warns: encoders train on inputs of order 1
+
+def as_float32(arr:np.ndarray, # a checked array (see `check_array`)
+               name:str="X", # what to call it in messages
+               warn_large:bool=True, # warn when values exceed `LARGE_INPUT`
+              ) -> np.ndarray: # float32
+    "`arr` as float32, refusing values beyond float32's range and warning about values large enough to saturate."
+    out = arr.astype(np.float32, copy=False)
+    if not np.isfinite(out).all():
+        big = float(np.abs(arr[np.isfinite(arr)]).max())
+        raise ValueError(f"{name} has values beyond float32's range (largest |value| {big:.3g}; float32 holds up to 3.4e+38); "
+                         f"rescale it, e.g. standardise each column.")
+    if warn_large and out.size:
+        big = float(np.abs(out).max())
+        if big > LARGE_INPUT:
+            warnings.warn(f"{name} has values up to {big:.3g}; an encoder saturates on inputs this large (constant embeddings, a "
+                          f"loss stuck at chance). Standardise each neuron (subtract its mean, divide by its standard deviation).",
+                          stacklevel=3)
+    return out
+
+# %% ../nbs/00_core.ipynb 28
 class Registry:
     "Names → objects, filled by a decorator; used for models and datasets."
     def __init__(self, kind:str): # what the registry holds, for messages ("model", "dataset")
@@ -194,7 +216,7 @@ class Registry:
     def __len__(self): return len(self._items)
     def __repr__(self): return f"Registry({self.kind!r}, {self.get_options()})"
 
-# %% ../nbs/00_core.ipynb 29
+# %% ../nbs/00_core.ipynb 32
 _NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _NO_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS}
 

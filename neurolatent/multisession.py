@@ -13,7 +13,7 @@ from torch import nn
 
 from . import models as _models
 from .cebra import CEBRA, FitPlan, split_labels
-from .core import check_array, check_min_samples, check_positive_int, get_device, seed_everything
+from .core import as_float32, check_array, check_min_samples, check_positive_int, get_device, seed_everything
 from .losses import InfoNCE, infonce_to_goodness_of_fit
 from .sampling import MultiSessionSampler, Sampler
 from .training import HISTORY_KEYS, fingerprint, make_optimizer
@@ -62,7 +62,7 @@ def _prepare_sessions(est:CEBRA, X:list, ys:tuple):
                              "use conditional='time_delta' or 'delta'.")
         conditional = "time_delta"
     if conts[0] is None: conditional = "time_delta"  # discrete labels only: the conditional plays no part
-    Xt = [torch.as_tensor(xa.astype(np.float32, copy=False)) for xa in Xs]
+    Xt = [torch.as_tensor(as_float32(xa, f"X[{i}] (session {i})")) for i, xa in enumerate(Xs)]
     return Xt, (conts if conts[0] is not None else None), (discs if discs[0] is not None else None), conditional
 
 # %% ../nbs/14_multisession.ipynb 10
