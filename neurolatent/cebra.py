@@ -22,12 +22,13 @@ from .core import (as_float32, check_array, check_lengths, check_min_samples, ch
                               seed_everything)
 from .losses import InfoNCE, infonce_to_goodness_of_fit
 from .sampling import Sampler
-from .training import (HISTORY_KEYS, FitState, checkpoint_path, fingerprint, list_checkpoints, make_optimizer,
-                                  read_torch_file, rng_state, run_steps, set_rng_state, write_torch_file)
+from .training import (HISTORY_KEYS, VALIDATION_BATCHES, VALIDATION_SEED_SHIFT, FitState, checkpoint_path, fingerprint,
+                                  fixed_batch_validator, latest_checkpoint, list_checkpoints, make_optimizer, read_torch_file,
+                                  rng_state, run_steps, set_rng_state, write_torch_file)
 
 # %% auto 0
-__all__ = ['split_labels', 'CEBRA', 'loss_', 'FitPlan', 'fit', 'partial_fit', 'resume', 'transform', 'fit_transform', 'save',
-           'load']
+__all__ = ['split_labels', 'CEBRA', 'loss_', 'FitPlan', 'label_kinds', 'fit', 'partial_fit', 'resume', 'transform',
+           'fit_transform', 'save', 'load']
 
 # %% ../nbs/13_cebra.ipynb 6
 def split_labels(ys:tuple, # label arrays, each (T,) or (T, d)
@@ -154,7 +155,6 @@ CEBRA._init_model = _init_model
 
 # %% ../nbs/13_cebra.ipynb 18
 _HYBRID_KEYS = HISTORY_KEYS + ("behavior_total", "time_total")
-_VALID_BATCHES, _VALID_SEED = 10, 7919  # held-out batches per validation; their seed is seed_ + _VALID_SEED
 
 def _objective(self:CEBRA, model, Xd, Xd_t, b, B):
     "(loss, pos, neg, extra terms) of one batch `b` of B index triplets, embedded by `model`."
@@ -185,16 +185,12 @@ def _validator(self:CEBRA, Xv, cont, disc, device):
     "`validate()` → (mean InfoNCE on fixed held-out batches, goodness of fit in bits)."
     off = self.offset_
     sampler = Sampler(len(Xv), cont, disc, self.conditional_, self.time_offsets, self.delta, valid=(off.left, len(Xv) - off.right + 1),
-                      hybrid=self.hybrid, device=device, seed=self.seed_ + _VALID_SEED)
+                      hybrid=self.hybrid, device=device, seed=self.seed_ + VALIDATION_SEED_SHIFT)
     B = self.batch_size or sampler.n
-    batches = [sampler.sample(B) for _ in range(_VALID_BATCHES)]
     Xd = Xv.to(device); Xd_t = Xd.T.contiguous()
-    @torch.no_grad()
-    def validate():
-        loss = torch.stack([self._objective(self.model_, Xd, Xd_t, b, B)[0] for b in batches]).mean().item()
-        bits = infonce_to_goodness_of_fit(loss, self.batch_size, 1, 2 if self.hybrid else 1) if self.batch_size else math.nan
-        return loss, float(bits)
-    return validate
+    to_bits = lambda loss: infonce_to_goodness_of_fit(loss, self.batch_size, 1, 2 if self.hybrid else 1) if self.batch_size else math.nan
+    return fixed_batch_validator(lambda b: self._objective(self.model_, Xd, Xd_t, b, B)[0],
+                                 [sampler.sample(B) for _ in range(VALIDATION_BATCHES)], to_bits)
 CEBRA._objective, CEBRA._step_fn, CEBRA._validator = _objective, _step_fn, _validator
 
 @property
@@ -219,6 +215,10 @@ class FitPlan:
     step:object # step(sampler, device) → the step function for `run_steps`
     validator:object=None # validator(device) → validate(), or None without validation data
 
+def label_kinds(continuous, discrete) -> tuple:
+    "('continuous', 'discrete'): the kinds of labels present (each argument None when absent)."
+    return tuple(k for k, v in (("continuous", continuous), ("discrete", discrete)) if v is not None)
+
 def _is_sessions(X) -> bool:
     "True when `X` is a list of recordings (multi-session) rather than one `(T, N)` array."
     return isinstance(X, (list, tuple)) and len(X) > 0 and np.ndim(X[0]) == 2
@@ -232,14 +232,14 @@ def _split_validation(validation_data):
 def _single_plan(self:CEBRA, X, ys, validation_data=None) -> FitPlan:
     "The plan of a fit on one recording `X` with labels `ys`."
     Xt, cont, disc, conditional = self._prepare_data(X, ys)
-    kinds = tuple(k for k, v in (("continuous", cont), ("discrete", disc)) if v is not None)
+    kinds = label_kinds(cont, disc)
     fps = {"X": fingerprint(Xt), **{(f"y[{i}]" if len(ys) > 1 else "y"): fingerprint(np.asarray(y)) for i, y in enumerate(ys)}}
     validator = None
     if validation_data is not None:
         Xv, yv = _split_validation(validation_data)
         try: Xvt, vc, vd, _ = self._prepare_data(Xv, yv)
         except (ValueError, TypeError) as e: raise type(e)(f"validation_data: {e}") from None
-        vkinds = tuple(k for k, v in (("continuous", vc), ("discrete", vd)) if v is not None)
+        vkinds = label_kinds(vc, vd)
         if vkinds != kinds:
             raise ValueError(f"validation_data has {' and '.join(vkinds) or 'no'} labels but the training data have "
                              f"{' and '.join(kinds) or 'no'} labels; pass the same kinds.")
@@ -294,7 +294,7 @@ def _fit(self:CEBRA, X, ys, reset, validation_data=None, checkpoint_dir=None, re
     if resume is True and checkpoint_dir is None: raise ValueError("resume=True needs checkpoint_dir=, the folder of the checkpoints.")
     plan = self._plan(X, ys, validation_data)
     device = get_device(self.device)
-    found = (list_checkpoints(checkpoint_dir)[-1:] or [(None, None)])[0][1] if resume is True else (Path(resume) if resume else None)
+    found = latest_checkpoint(checkpoint_dir) if resume is True else (Path(resume) if resume else None)
     state = None
     if found is not None: state, rng = self._restore(found, plan, device)
     elif reset or not hasattr(self, "model_"):
@@ -360,9 +360,9 @@ def resume(cls:type, path, # a checkpoint_dir (its latest checkpoint is used) or
     "Rebuild the estimator saved in a checkpoint and finish its fit with the checkpoint's settings and loop options."
     path = Path(path)
     if path.is_dir():
-        found = list_checkpoints(path)
-        if not found: raise FileNotFoundError(f"No checkpoints (checkpoint_*.pt) in {path}.")
-        path = found[-1][1]
+        found = latest_checkpoint(path)
+        if found is None: raise FileNotFoundError(f"No checkpoints (checkpoint_*.pt) in {path}.")
+        path = found
     obj = read_torch_file(path, "neurolatent checkpoint")
     if "progress_json" not in obj: raise ValueError(f"{path} is a saved model, not a checkpoint; load it with CEBRA.load.")
     est = _from_params(_read_meta(path, obj)["params"])
@@ -439,10 +439,14 @@ def _jsonable(v):
     if isinstance(v, (np.floating,)): return float(v)
     return v
 
+def _named_parameters(self:CEBRA) -> list:
+    "[(name, parameter)] of the encoders and the criterion, named as `save` records which are trained."
+    return [("model." + n, p) for n, p in self.model_.named_parameters()] + [("criterion." + n, p) for n, p in self.criterion_.named_parameters()]
+
 def _state_obj(self:CEBRA) -> dict:
     "The fitted estimator as tensors and JSON text: what `save` writes and a checkpoint starts from."
     multi = getattr(self, "num_sessions_", None) is not None
-    named = [("model." + n, p) for n, p in self.model_.named_parameters()] + [("criterion." + n, p) for n, p in self.criterion_.named_parameters()]
+    named = self._named_parameters()
     meta = {"format": _FORMAT, "format_version": 2 if multi else 1, "neurolatent_version": neurolatent.__version__,
             "torch_version": torch.__version__, "params": {k: _jsonable(v) for k, v in self.get_params().items()},
             "fitted": {"n_features_in_": None if multi else self.n_features_in_, "seed_": self.seed_, "conditional_": self.conditional_,
@@ -463,7 +467,7 @@ def _load_state(self:CEBRA, obj:dict, device):
         self._init_sessions(f["n_features_"], device)
     else: self._init_model(f["n_features_in_"], device)
     self.model_.load_state_dict(obj["model"]); self.criterion_.load_state_dict(obj["criterion"])
-    named = [("model." + n, p) for n, p in self.model_.named_parameters()] + [("criterion." + n, p) for n, p in self.criterion_.named_parameters()]
+    named = self._named_parameters()
     trainable = set(f.get("trainable") or [n for n, _ in named])
     for n, p in named: p.requires_grad_(n in trainable)
     self.optimizer_ = make_optimizer([p for n, p in named if n in trainable], self.learning_rate, self.optimizer_kwargs, device)
@@ -483,7 +487,7 @@ def save(self:CEBRA, path, # file to write (replaced atomically)
         ) -> Path:
     "Write the fitted estimator, optimizer state included, to one file; returns the path."
     self._check_fitted()
-    bad = [n for n, p in list(self.model_.named_parameters()) + list(self.criterion_.named_parameters()) if not torch.isfinite(p).all()]
+    bad = [n for n, p in self._named_parameters() if not torch.isfinite(p).all()]
     if bad: raise ValueError(f"Not saving: the model has non-finite weights ({', '.join(bad[:3])}{', …' if len(bad) > 3 else ''}); "
                              f"refit it (the file at {path} is untouched).")
     return write_torch_file(path, self._state_obj())
@@ -512,7 +516,7 @@ def load(cls:type, path, # file written by `CEBRA.save`, or a checkpoint
     est = _from_params(_read_meta(path, obj)["params"])
     if device is not None: est.device = device
     return est._load_state(obj, get_device(est.device))
-CEBRA._state_obj, CEBRA._load_state, CEBRA.save, CEBRA.load = _state_obj, _load_state, save, load
+CEBRA._named_parameters, CEBRA._state_obj, CEBRA._load_state, CEBRA.save, CEBRA.load = _named_parameters, _state_obj, _load_state, save, load
 
 # %% ../nbs/13_cebra.ipynb 28
 def _checkpoint_obj(self:CEBRA, state:FitState, plan:FitPlan, sampler, options:dict|None=None) -> dict:

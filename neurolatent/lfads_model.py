@@ -312,10 +312,7 @@ def _history(hist, val=None) -> dict:
 
 def _best_index(losses) -> int:
     "Index of the first validation that no later one beat (strictly lower `val_loss`); -1 before any."
-    best = -1
-    for i, v in enumerate(losses):
-        if best < 0 or v < losses[best]: best = i
-    return best
+    return int(np.argmin(losses)) if len(losses) else -1
 
 def _copy_tree(tree): return jax.tree_util.tree_map(lambda a: np.array(a, copy=True), tree)
 

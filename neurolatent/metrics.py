@@ -14,6 +14,7 @@ from scipy.linalg import svd
 from scipy.spatial import cKDTree
 from sklearn.linear_model import LinearRegression
 
+from .cebra import label_kinds
 from .core import check_array, check_lengths
 from .losses import infonce_to_goodness_of_fit  # re-exported: the metric's public home
 from .sampling import Sampler
@@ -44,14 +45,7 @@ def goodness_of_fit_history(model, # a fitted `CEBRA`
 # %% ../nbs/20_metrics.ipynb 10
 def _batch_loss(model, Xd, batch, B, encoder=None) -> torch.Tensor:
     "The training objective of `model` (with `encoder`, default its own) on one batch of index triplets."
-    parts = [batch.reference, batch.positive] + ([batch.time_positive] if model.hybrid else []) + [batch.negative]
-    z = (encoder or model.model_).embed_windows(Xd, torch.cat(parts) - model.offset_.left)
-    crit = model.criterion_
-    if not model.hybrid:
-        ref, pos, neg = z.split(B)
-        return crit(ref, pos, neg)[0]
-    ref, pos, tpos, neg = z.split(B)
-    return crit(ref[:, :3], pos[:, :3], neg[:, :3])[0] + crit(ref, tpos, neg)[0]
+    return model._objective(encoder or model.model_, Xd, None, batch, B)[0]
 
 @torch.no_grad()
 def infonce_loss(model, # a fitted `CEBRA` (single- or multi-session)
@@ -69,7 +63,7 @@ def infonce_loss(model, # a fitted `CEBRA` (single- or multi-session)
     Xt, cont, disc, _ = model._prepare_data(X, y)
     encoder, n_in, where = model._session_encoder(session_id, Xt.shape[1])
     if Xt.shape[1] != n_in: raise ValueError(f"X has {Xt.shape[1]} features but the model was fitted on {n_in}{where}.")
-    kinds = tuple(k for k, v in (("continuous", cont), ("discrete", disc)) if v is not None)
+    kinds = label_kinds(cont, disc)
     if kinds != tuple(model.label_kinds_):
         raise ValueError(f"The model was trained with {' and '.join(model.label_kinds_) or 'no'} labels but got "
                          f"{' and '.join(kinds) or 'no'} labels; pass the same kinds of labels as to fit.")

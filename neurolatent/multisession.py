@@ -12,11 +12,11 @@ import torch
 from torch import nn
 
 from . import models as _models
-from .cebra import CEBRA, FitPlan, split_labels
+from .cebra import CEBRA, FitPlan, label_kinds, split_labels
 from .core import as_float32, check_array, check_min_samples, check_positive_int, get_device, seed_everything
 from .losses import InfoNCE, infonce_to_goodness_of_fit
 from .sampling import MultiSessionSampler, Sampler
-from .training import HISTORY_KEYS, fingerprint, make_optimizer
+from .training import HISTORY_KEYS, VALIDATION_BATCHES, VALIDATION_SEED_SHIFT, fingerprint, fixed_batch_validator, make_optimizer
 
 # %% auto 0
 __all__ = ['init_sessions', 'input_layer', 'adapt']
@@ -105,26 +105,23 @@ def _sessions_step(est:CEBRA, Xs:list, sampler:MultiSessionSampler):
         return torch.stack((loss.detach(), p.detach(), n.detach(), crit.temperature))
     return step
 
-def _sessions_validator(est:CEBRA, Xs:list, conts, discs, device, valid_batches:int=10, seed_shift:int=7919):
+def _sessions_validator(est:CEBRA, Xs:list, conts, discs, device):
     "`validate()` → (mean InfoNCE on fixed held-out multi-session batches, goodness of fit in bits)."
     off = est.offset_
     sampler = MultiSessionSampler([len(x) for x in Xs], conts, discs, est.conditional_, est.time_offsets, est.delta,
-                                  valid=[(off.left, len(x) - off.right + 1) for x in Xs], device=device, seed=est.seed_ + seed_shift)
+                                  valid=[(off.left, len(x) - off.right + 1) for x in Xs], device=device,
+                                  seed=est.seed_ + VALIDATION_SEED_SHIFT)
     B = est.batch_size or min(s.n for s in sampler.sessions)
-    batches = [sampler.sample(B) for _ in range(valid_batches)]
     Xd = [x.to(device) for x in Xs]; Xts = [x.T.contiguous() for x in Xd]
-    @torch.no_grad()
-    def validate():
-        loss = torch.stack([_sessions_objective(est, Xd, Xts, b, B)[0] for b in batches]).mean().item()
-        bits = infonce_to_goodness_of_fit(loss, est.batch_size, len(Xs)) if est.batch_size else math.nan
-        return loss, float(bits)
-    return validate
+    to_bits = lambda loss: infonce_to_goodness_of_fit(loss, est.batch_size, len(Xs)) if est.batch_size else math.nan
+    return fixed_batch_validator(lambda b: _sessions_objective(est, Xd, Xts, b, B)[0],
+                                 [sampler.sample(B) for _ in range(VALIDATION_BATCHES)], to_bits)
 
 # %% ../nbs/14_multisession.ipynb 13
 def _sessions_plan(self:CEBRA, X:list, ys:tuple, validation_data=None) -> FitPlan:
     "The plan of a fit on several recordings: what `CEBRA.fit` runs for a list of sessions."
     Xs, conts, discs, conditional = _prepare_sessions(self, X, ys)
-    kinds = tuple(k for k, v in (("continuous", conts), ("discrete", discs)) if v is not None)
+    kinds = label_kinds(conts, discs)
     fps = {f"X[{i}]": fingerprint(x) for i, x in enumerate(Xs)}
     fps.update({f"y[{k}][{i}]": fingerprint(np.asarray(a)) for k, y in enumerate(ys) for i, a in enumerate(y)})
     validator = None
@@ -136,7 +133,7 @@ def _sessions_plan(self:CEBRA, X:list, ys:tuple, validation_data=None) -> FitPla
         if len(Vs) != len(Xs): raise ValueError(f"validation_data has {len(Vs)} sessions but X has {len(Xs)}.")
         for i, (v, x) in enumerate(zip(Vs, Xs)):
             if v.shape[1] != x.shape[1]: raise ValueError(f"validation_data session {i} has {v.shape[1]} neurons but X[{i}] has {x.shape[1]}.")
-        vkinds = tuple(k for k, v in (("continuous", vc), ("discrete", vd)) if v is not None)
+        vkinds = label_kinds(vc, vd)
         if vkinds != kinds: raise ValueError(f"validation_data has {' and '.join(vkinds)} labels but the training data have {' and '.join(kinds)} labels.")
         validator = lambda device: _sessions_validator(self, Vs, vc, vd, device)
     def check_continue():

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .cebra import CEBRA
-from .training import list_checkpoints
+from .training import in_notebook, list_checkpoints
 
 # %% auto 0
 __all__ = ['plot_loss', 'plot_temperature', 'plot_embedding', 'plot_embedding_interactive', 'Explorer', 'explore',
@@ -182,12 +182,6 @@ def _widgets_missing() -> str|None:
         try: import anywidget
         except ImportError: return "anywidget is not installed (plotly ≥ 6's FigureWidget needs it)"
     return None
-
-def _in_kernel() -> bool:
-    "True inside a Jupyter kernel (Jupyter, Colab, VS Code), where widgets can be shown."
-    try: from IPython import get_ipython
-    except ImportError: return False
-    return getattr(get_ipython(), "kernel", None) is not None
 
 # %% ../nbs/23_plotting.ipynb 21
 class Explorer:
@@ -361,7 +355,7 @@ def explore(embeddings, # (T, D) array; a dict name → (T, D) array; or a dict 
     missing = _widgets_missing()
     if static is False and missing: raise ImportError(f"explore(static=False) needs widgets, but {missing}: pip install ipywidgets anywidget.")
     off = os.environ.get("NEUROLATENT_WIDGETS", "").lower() in ("0", "off", "false")  # set by `make results`: stored outputs stay static
-    why = "static=True" if static else missing or ("stored output" if off else None) or (None if _in_kernel() else "not in a Jupyter kernel")
+    why = "static=True" if static else missing or ("stored output" if off else None) or (None if in_notebook() else "not in a Jupyter kernel")
     if static is None: static = why is not None
     if not static and "google.colab" in sys.modules:   # Colab shows third-party widgets (plotly's) only with its custom manager
         from google.colab import output

@@ -25,8 +25,9 @@ from tqdm.auto import tqdm
 from .core import atomic_path, check_positive_int
 
 # %% auto 0
-__all__ = ['HISTORY_KEYS', 'VALIDATION_KEYS', 'make_optimizer', 'fingerprint', 'rng_state', 'set_rng_state', 'checkpoint_path',
-           'list_checkpoints', 'write_torch_file', 'read_torch_file', 'LiveView', 'progress', 'FitState', 'run_steps']
+__all__ = ['HISTORY_KEYS', 'VALIDATION_KEYS', 'VALIDATION_BATCHES', 'VALIDATION_SEED_SHIFT', 'make_optimizer', 'fingerprint',
+           'rng_state', 'set_rng_state', 'checkpoint_path', 'list_checkpoints', 'latest_checkpoint', 'write_torch_file',
+           'read_torch_file', 'in_notebook', 'LiveView', 'progress', 'FitState', 'fixed_batch_validator', 'run_steps']
 
 # %% ../nbs/12b_training.ipynb 6
 def make_optimizer(params, # the tensors to train
@@ -91,6 +92,12 @@ def list_checkpoints(directory, # a checkpoint_dir (need not exist)
     found = [(int(m.group(1)), p) for p in d.iterdir() if (m := _CKPT.match(p.name))]
     return sorted(found)
 
+def latest_checkpoint(directory, # a checkpoint_dir (need not exist)
+                     ) -> Path|None:
+    "The newest checkpoint in `directory`, or None."
+    found = list_checkpoints(directory)
+    return found[-1][1] if found else None
+
 def write_torch_file(path, # destination (replaced atomically)
                      obj:dict, # tensors, numbers, strings, lists and dicts only
                     ) -> Path:
@@ -118,12 +125,10 @@ def read_torch_file(path, # a file written by `write_torch_file`
     return obj
 
 # %% ../nbs/12b_training.ipynb 24
-def _in_notebook() -> bool:
-    "True inside a Jupyter (or Colab) kernel that can show widgets."
-    ip = sys.modules.get("IPython")
-    try: shell = ip.get_ipython() if ip is not None else None
-    except Exception: return False
-    return shell is not None and (type(shell).__name__ == "ZMQInteractiveShell" or "google.colab" in sys.modules)
+def in_notebook() -> bool:
+    "True inside a Jupyter kernel (Jupyter, Colab, VS Code), where widgets can be shown."
+    ip = sys.modules.get("IPython")  # not imported: not in IPython at all
+    return ip is not None and getattr(ip.get_ipython(), "kernel", None) is not None
 
 def _polyline(ys, xs, x_max, lo, hi, w, h) -> str:
     if len(ys) == 0: return ""
@@ -197,7 +202,7 @@ def progress(total:int, # steps of the fit
     "A live view in a notebook, a tqdm bar elsewhere, nothing when quiet; see the rules above."
     mode = os.environ.get("NEUROLATENT_PROGRESS", "auto").lower()
     quiet = not verbose or mode == "off" or os.environ.get("TQDM_DISABLE", "").lower() not in ("", "0", "false")
-    if not quiet and mode == "auto" and _in_notebook():
+    if not quiet and mode == "auto" and in_notebook():
         try: return LiveView(total, desc)
         except ImportError: pass  # no ipywidgets: fall back to the bar
     return _Bar(total, desc, quiet, initial)
@@ -230,6 +235,19 @@ def _snapshot(est) -> dict:
 def _restore_snapshot(est, snap:dict):
     est.model_.load_state_dict(snap["model"]); est.criterion_.load_state_dict(snap["criterion"])
     if snap["optimizer"] is not None: est.optimizer_.load_state_dict(snap["optimizer"])
+
+VALIDATION_BATCHES, VALIDATION_SEED_SHIFT = 10, 7919  # held-out batches per validation; their sampler's seed is seed_ + this
+
+def fixed_batch_validator(loss_of, # loss_of(batch) → the model's loss on one held-out batch (a 0-d tensor)
+                          batches:list, # the held-out batches, drawn once
+                          to_bits, # loss (nats) → goodness of fit (bits)
+                         ):
+    "`validate()` for `run_steps`: (mean loss over the same `batches` every time, its goodness of fit), without gradients."
+    @torch.no_grad()
+    def validate():
+        loss = torch.stack([loss_of(b) for b in batches]).mean().item()
+        return loss, float(to_bits(loss))
+    return validate
 
 def _callback_wants_logs(callback) -> bool:
     "True when `callback` takes a third positional argument (the step's figures)."
