@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +16,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import NotFittedError
 
 import neurolatent
 from . import models as _models
-from .core import (as_float32, check_array, check_lengths, check_min_samples, check_positive_int, get_device,
-                              seed_everything)
+from .core import (as_float32, check_array, check_lengths, check_min_samples, check_positive_int, check_random_state,
+                              get_device, seeded)
 from .losses import InfoNCE, infonce_to_goodness_of_fit
 from .sampling import Sampler
 from .training import (HISTORY_KEYS, VALIDATION_BATCHES, VALIDATION_SEED_SHIFT, FitState, checkpoint_path, fingerprint,
@@ -28,7 +30,7 @@ from .training import (HISTORY_KEYS, VALIDATION_BATCHES, VALIDATION_SEED_SHIFT, 
 
 # %% auto 0
 __all__ = ['split_labels', 'CEBRA', 'loss_', 'FitPlan', 'label_kinds', 'fit', 'partial_fit', 'resume', 'transform',
-           'fit_transform', 'save', 'load']
+           'fit_transform', 'get_feature_names_out', 'set_output', 'save', 'load']
 
 # %% ../nbs/13_cebra.ipynb 6
 def split_labels(ys:tuple, # label arrays, each (T,) or (T, d)
@@ -38,6 +40,8 @@ def split_labels(ys:tuple, # label arrays, each (T,) or (T, d)
     cont = disc = None
     for i, y in enumerate(ys):
         name = f"y[{i}]" if len(ys) > 1 else "y"
+        if getattr(y, "dtype", None) == object:  # an object array does not say whether it is continuous or discrete
+            raise TypeError(f"Unknown label type: {name} has dtype object; pass floats (continuous) or integers (discrete).")
         arr = check_array(y, name=name, ndim=(1, 2))
         check_lengths(np.empty(n), arr, names=("X", name))
         if arr.dtype.kind == "f":
@@ -95,22 +99,51 @@ class CEBRA(TransformerMixin, BaseEstimator):
         self.optimizer_kwargs, self.random_state = optimizer_kwargs, random_state
 
 # %% ../nbs/13_cebra.ipynb 12
+_ADAM_KEYS = {"betas", "eps", "weight_decay", "amsgrad", "maximize"}
+
+def _real(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+def _check_flag(v, name):
+    if not isinstance(v, (bool, np.bool_)): raise TypeError(f"{name} must be True or False, got {v!r}.")
+
+def _check_adam_kwargs(kw) -> dict:
+    "`optimizer_kwargs` as a dict, after checking each Adam argument's name, type and range."
+    try: kw = dict(kw)
+    except (TypeError, ValueError):
+        raise TypeError(f"optimizer_kwargs must be (name, value) pairs or a dict, got {kw!r}.") from None
+    unknown = sorted(set(map(str, kw)) - _ADAM_KEYS)
+    if unknown: raise ValueError(f"optimizer_kwargs has unknown Adam argument(s) {unknown}; allowed: {sorted(_ADAM_KEYS)}.")
+    b = kw.get("betas", (0.9, 0.999))
+    if not (isinstance(b, (tuple, list)) and len(b) == 2 and all(_real(x) and 0 <= x < 1 for x in b)):
+        raise ValueError(f"optimizer_kwargs betas must be two numbers in [0, 1), got {b!r}.")
+    e = kw.get("eps", 1e-8)
+    if not (_real(e) and 0 < e < math.inf): raise ValueError(f"optimizer_kwargs eps must be a finite number > 0, got {e!r}.")
+    w = kw.get("weight_decay", 0)
+    if not (_real(w) and 0 <= w < math.inf): raise ValueError(f"optimizer_kwargs weight_decay must be a finite number ≥ 0, got {w!r}.")
+    for k in ("amsgrad", "maximize"):
+        if k in kw: _check_flag(kw[k], f"optimizer_kwargs {k}")
+    return kw
+
 def _check_params(self:CEBRA):
     "Raise a specific error for the first invalid setting."
-    if self.model_architecture not in _models.get_options():
+    if not isinstance(self.model_architecture, str) or self.model_architecture not in _models.get_options():
         raise ValueError(f"Unknown model_architecture {self.model_architecture!r}; options: {', '.join(_models.get_options())}.")
     if self.criterion != "infonce": raise ValueError(f"criterion must be 'infonce', got {self.criterion!r}.")
     if self.optimizer != "adam": raise ValueError(f"optimizer must be 'adam', got {self.optimizer!r}.")
     if self.conditional not in (None, "time", "time_delta", "delta"):
         raise ValueError(f"conditional must be None, 'time', 'time_delta' or 'delta', got {self.conditional!r}.")
-    for name in ("max_iterations", "output_dimension", "num_hidden_units"): check_positive_int(getattr(self, name), name)
+    for name in ("max_iterations", "max_adapt_iterations", "output_dimension", "num_hidden_units"):
+        check_positive_int(getattr(self, name), name)
     check_positive_int(self.batch_size, "batch_size", allow_none=True)
-    if not self.learning_rate > 0: raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}.")
+    lr = self.learning_rate
+    if not (_real(lr) and 0 < lr < math.inf): raise ValueError(f"learning_rate must be a finite number > 0, got {lr!r}.")
+    for name in ("verbose", "pad_before_transform", "hybrid"): _check_flag(getattr(self, name), name)
+    check_random_state(self.random_state)
     if self.hybrid and self.output_dimension < 3:
         raise ValueError(f"hybrid=True uses the first 3 output dimensions for behaviour; output_dimension is {self.output_dimension}.")
     InfoNCE(self.distance, self.temperature, self.temperature_mode, self.min_temperature)  # checks those four
     Sampler(10_000, time_offsets=self.time_offsets)  # checks time_offsets
-    dict(self.optimizer_kwargs)
+    _check_adam_kwargs(self.optimizer_kwargs)
 CEBRA._check_params = _check_params
 
 # %% ../nbs/13_cebra.ipynb 15
@@ -119,7 +152,7 @@ def _prepare_data(self:CEBRA, X, ys):
     Xa = check_array(X, name="X", ndim=2)
     if Xa.dtype.kind not in "fiu": raise TypeError(f"X must be real-valued, got dtype {Xa.dtype}.")
     cont, disc = split_labels(ys, len(Xa))
-    rf = _models.init(self.model_architecture, Xa.shape[1], self.num_hidden_units, self.output_dimension).offset.receptive_field
+    rf = _models.receptive_field(self.model_architecture)
     max_off = int(np.max(self.time_offsets))
     check_min_samples(len(Xa), rf + max_off, "X",
                       f"({self.model_architecture} sees {rf} bins per point and time_offsets reach {max_off} bins further.)")
@@ -251,7 +284,7 @@ def _single_plan(self:CEBRA, X, ys, validation_data=None) -> FitPlan:
             raise ValueError(f"This model was fitted on {self.num_sessions_} sessions; partial_fit needs a list of "
                              f"{self.num_sessions_} recordings. To fit a new recording with it, use adapt().")
         if Xt.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {Xt.shape[1]} features but the model was fitted on {self.n_features_in_}.")
+            raise ValueError(f"X has {Xt.shape[1]} features, but CEBRA is expecting {self.n_features_in_} features as input.")
     def sampler(seed, device):
         off = self.offset_
         return Sampler(len(Xt), cont, disc, conditional, self.time_offsets, self.delta, valid=(off.left, len(Xt) - off.right + 1),
@@ -283,8 +316,14 @@ def _run(self:CEBRA, plan:FitPlan, sampler, steps:int, device, state=None, valid
     run_steps(self, plan.step(sampler, device), steps, plan.keys, plan.desc, state=state, validate=validate,
               validation_frequency=validation_frequency, early_stopping=early_stopping, restore_best=restore_best,
               callback=callback, callback_frequency=callback_frequency or 100, checkpoint=write,
-              checkpoint_every=every)
+              checkpoint_every=every, stall_note=self._stall_note())
     return self
+
+def _stall_note(self:CEBRA) -> str:
+    chance = f" (log of the batch size: {math.log(self.batch_size):.4g})" if self.batch_size else ""
+    return (f"An InfoNCE loss frozen at chance{chance} means the embedding no longer depends on the input, usually from too "
+            "large a learning_rate or inputs far from unit scale: lower learning_rate, standardise X, and refit.")
+CEBRA._stall_note = _stall_note
 
 def _kinds(kinds) -> str: return " and ".join(kinds) or "no"
 
@@ -298,8 +337,7 @@ def _fit(self:CEBRA, X, ys, reset, validation_data=None, checkpoint_dir=None, re
     state = None
     if found is not None: state, rng = self._restore(found, plan, device)
     elif reset or not hasattr(self, "model_"):
-        self.seed_ = seed_everything(self.random_state).seed
-        plan.init(device)
+        with seeded(self.random_state) as self.seed_: plan.init(device)  # the caller's global generators are left as they were
         self._fit_calls = 0
     else:
         plan.check_continue()
@@ -374,7 +412,7 @@ CEBRA.fit, CEBRA.partial_fit, CEBRA.resume = fit, partial_fit, resume
 # %% ../nbs/13_cebra.ipynb 25
 def _check_fitted(self:CEBRA):
     if not hasattr(self, "model_"):
-        raise RuntimeError("This CEBRA instance is not fitted yet; call fit(X, ...) first.")
+        raise NotFittedError("This CEBRA instance is not fitted yet; call fit(X, ...) first.")
 
 def _session_encoder(self:CEBRA, session_id, n_features=None):
     "(encoder, its number of input neurons, a label for messages) for `session_id`."
@@ -398,12 +436,13 @@ def transform(self:CEBRA, X, # (T, N) neural data with the features the model wa
              ) -> np.ndarray: # (T, output_dimension), float32
     "The embedding of every time point of `X` (of session `session_id` for a multi-session model)."
     self._check_fitted()
+    check_positive_int(batch_size, "batch_size", allow_none=True)
     Xa = check_array(X, name="X", ndim=2)
     model, n_in, where = self._session_encoder(session_id, Xa.shape[1])
     if Xa.shape[1] != n_in:
         other = [i for i, n in enumerate(getattr(self, "n_features_", None) or []) if n == Xa.shape[1]]
         hint = f" Pass session_id={other[0]}." if other and where else ""
-        raise ValueError(f"X has {Xa.shape[1]} features but the model was fitted on {n_in}{where}.{hint}")
+        raise ValueError(f"X has {Xa.shape[1]} features, but CEBRA is expecting {n_in} features as input{where}.{hint}")
     device = next(model.parameters()).device
     Xt = torch.as_tensor(Xa.astype(np.float32, copy=False)).to(device)
     off = self.offset_
@@ -419,7 +458,7 @@ def transform(self:CEBRA, X, # (T, N) neural data with the features the model wa
         piece = Xt[s:min(s + chunk, n_out) + off.receptive_field - 1]  # (L, N)
         z = model(piece if off.receptive_field == 1 else piece.T[None])  # (L, D), (1, D, L - rf + 1) or (1, D)
         outs.append(z[0].T if z.dim() == 3 else z)
-    return torch.cat(outs).cpu().numpy()
+    return self._wrap_output(torch.cat(outs).cpu().numpy(), X)
 CEBRA._check_fitted, CEBRA._session_encoder, CEBRA.transform = _check_fitted, _session_encoder, transform
 
 def fit_transform(self:CEBRA, X, y=None, *more_y, **fit_kwargs) -> np.ndarray:
@@ -430,6 +469,40 @@ def fit_transform(self:CEBRA, X, y=None, *more_y, **fit_kwargs) -> np.ndarray:
 CEBRA.fit_transform = fit_transform
 
 # %% ../nbs/13_cebra.ipynb 27
+def get_feature_names_out(self:CEBRA, input_features=None, # ignored (the embedding's dimensions are new features)
+                         ) -> np.ndarray:
+    "The embedding's column names: `cebra0` … `cebra{output_dimension-1}`."
+    self._check_fitted()
+    return np.asarray([f"cebra{i}" for i in range(self.output_dimension)], dtype=object)
+
+def set_output(self:CEBRA, *, transform:str|None=None, # 'default' (NumPy), 'pandas', 'polars', or None (unchanged)
+              ) -> CEBRA:
+    "Choose what `transform` and `fit_transform` return, as scikit-learn transformers do."
+    if transform is None: return self
+    if transform not in ("default", "pandas", "polars"):
+        raise ValueError(f"set_output(transform=...) must be 'default', 'pandas' or 'polars', got {transform!r}.")
+    self._output = transform
+    return self
+
+def _wrap_output(self:CEBRA, Z:np.ndarray, X) -> np.ndarray:
+    "`Z` in the container `set_output` (or scikit-learn's global `transform_output`) asks for."
+    import sklearn
+    kind = getattr(self, "_output", None) or sklearn.get_config()["transform_output"]
+    if kind == "default": return Z
+    cols = [f"cebra{i}" for i in range(Z.shape[1])]
+    if kind == "pandas":
+        import pandas as pd
+        return pd.DataFrame(Z, columns=cols, index=X.index if isinstance(X, pd.DataFrame) and len(X.index) == len(Z) else None)
+    import polars as pl
+    return pl.DataFrame(Z, schema=cols)
+
+def __sklearn_tags__(self:CEBRA):
+    tags = super(CEBRA, self).__sklearn_tags__()
+    tags.transformer_tags.preserves_dtype = ["float32"]
+    return tags
+CEBRA.get_feature_names_out, CEBRA.set_output, CEBRA._wrap_output, CEBRA.__sklearn_tags__ = get_feature_names_out, set_output, _wrap_output, __sklearn_tags__
+
+# %% ../nbs/13_cebra.ipynb 30
 _FORMAT, _FORMAT_VERSION = "neurolatent.CEBRA", 2  # 2: multi-session models; single-session files are still 1
 _RESUMABLE_DIFF_OK = ("max_iterations", "verbose", "device")  # settings a resumed fit may change
 
@@ -462,10 +535,9 @@ def _state_obj(self:CEBRA) -> dict:
 def _load_state(self:CEBRA, obj:dict, device):
     "Rebuild encoders, criterion, optimizer (state included) and fitted attributes from a `_state_obj`."
     f = json.loads(obj["meta_json"])["fitted"]
-    if f.get("num_sessions_") is not None:
-        if not hasattr(self, "_init_sessions"): raise RuntimeError("Loading a multi-session model needs `import neurolatent.multisession`.")
-        self._init_sessions(f["n_features_"], device)
-    else: self._init_model(f["n_features_in_"], device)
+    with seeded(f["seed_"]):  # the weights are overwritten below; only the caller's generators are protected here
+        if f.get("num_sessions_") is not None: self._init_sessions(f["n_features_"], device)
+        else: self._init_model(f["n_features_in_"], device)
     self.model_.load_state_dict(obj["model"]); self.criterion_.load_state_dict(obj["criterion"])
     named = self._named_parameters()
     trainable = set(f.get("trainable") or [n for n, _ in named])
@@ -499,9 +571,15 @@ def _from_params(params):
     return CEBRA(**p)
 
 def _read_meta(path, obj) -> dict:
+    "The checked metadata of model file `path` (loaded as `obj`): JSON, format, version and the parts it needs."
     if "meta_json" not in obj: raise ValueError(f"{path} is a torch file but not a neurolatent CEBRA model.")
-    meta = json.loads(obj["meta_json"])
+    try: meta = json.loads(obj["meta_json"])
+    except (TypeError, ValueError) as e: raise ValueError(f"{path} is damaged: its metadata is not valid JSON ({e}).") from None
+    if not isinstance(meta, dict): raise ValueError(f"{path} is damaged: its metadata is not a JSON object.")
     if meta.get("format") != _FORMAT: raise ValueError(f"{path} holds {meta.get('format')!r}, not a {_FORMAT} model.")
+    missing = [k for k in ("model", "criterion", "history") if k not in obj] + \
+              [f"metadata '{k}'" for k in ("format_version", "params", "fitted") if k not in meta]
+    if missing: raise ValueError(f"{path} is incomplete: {', '.join(missing)} missing. Not loaded.")
     if meta["format_version"] > _FORMAT_VERSION:
         raise ValueError(f"{path} was written by neurolatent {meta['neurolatent_version']} (format {meta['format_version']}); "
                          f"this is neurolatent {neurolatent.__version__} (format {_FORMAT_VERSION}). Upgrade neurolatent to read it.")
@@ -515,10 +593,18 @@ def load(cls:type, path, # file written by `CEBRA.save`, or a checkpoint
     obj = read_torch_file(path, "neurolatent model file")
     est = _from_params(_read_meta(path, obj)["params"])
     if device is not None: est.device = device
-    return est._load_state(obj, get_device(est.device))
+    return est._load_checked(path, obj, get_device(est.device))
+
+def _load_checked(self:CEBRA, path, obj:dict, device) -> CEBRA:
+    "`_load_state`, with any mismatch between the file's parts reported as a damaged file."
+    try: return self._load_state(obj, device)
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as e:
+        first = (str(e).splitlines() or [""])[0][:200]
+        raise ValueError(f"{path} is damaged: its parts do not fit together ({type(e).__name__}: {first}). Not loaded.") from None
+CEBRA._load_checked = _load_checked
 CEBRA._named_parameters, CEBRA._state_obj, CEBRA._load_state, CEBRA.save, CEBRA.load = _named_parameters, _state_obj, _load_state, save, load
 
-# %% ../nbs/13_cebra.ipynb 28
+# %% ../nbs/13_cebra.ipynb 31
 def _checkpoint_obj(self:CEBRA, state:FitState, plan:FitPlan, sampler, options:dict|None=None) -> dict:
     "A checkpoint: the saved estimator plus the loop's progress, the random streams, the best weights and data fingerprints."
     obj = self._state_obj()
@@ -544,7 +630,7 @@ def _restore(self:CEBRA, path, plan:FitPlan, device):
     if other:
         raise ValueError(f"{path} was made with other data: {', '.join(other)} differ{'s' if len(other) == 1 else ''} from the "
                          "checkpoint's. Resume with the same data, or start over with another checkpoint_dir.")
-    self._load_state(obj, device)
+    self._load_checked(path, obj, device)
     self._fit_calls -= 1  # the interrupted call's own count, so its sampler is rebuilt with the same seed
     state = FitState(**progress["state"])
     if "best_weights" in obj: state.best_weights = {k: {n: t.to(device) for n, t in v.items()} for k, v in obj["best_weights"].items()}

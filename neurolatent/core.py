@@ -22,8 +22,9 @@ import numpy as np
 import torch
 
 # %% auto 0
-__all__ = ['LARGE_INPUT', 'get_device', 'Seeds', 'check_random_state', 'seed_everything', 'check_array', 'check_lengths',
-           'check_min_samples', 'check_positive_int', 'as_float32', 'Registry', 'atomic_path']
+__all__ = ['LARGE_INPUT', 'get_device', 'Seeds', 'check_random_state', 'seed_everything', 'seeded', 'check_array',
+           'check_lengths', 'check_min_samples', 'check_positive_int', 'as_float32', 'Registry', 'atomic_path',
+           'check_archive']
 
 # %% ../nbs/00_core.ipynb 6
 _DEVICE_CHOICES = ("cuda_if_available", "cuda", "mps", "cpu")
@@ -89,6 +90,17 @@ def seed_everything(random_state:int|None=None, # an integer ≥ 0, or None for 
     return Seeds(seed, np.random.default_rng(seed))
 
 # %% ../nbs/00_core.ipynb 15
+@contextlib.contextmanager
+def seeded(random_state:int|None, # an integer ≥ 0, or None for a fresh seed from the OS
+          ):
+    "Run the block with torch's CPU generator seeded from `random_state`; restore the caller's state after. Yields the seed."
+    seed = check_random_state(random_state)
+    saved = torch.random.get_rng_state()
+    torch.random.default_generator.manual_seed(seed)  # the CPU generator only: CUDA's (even one not yet created) is untouched
+    try: yield seed
+    finally: torch.random.set_rng_state(saved)
+
+# %% ../nbs/00_core.ipynb 18
 def _as_numpy(x):
     if isinstance(x, torch.Tensor): return x.detach().cpu().numpy()
     if hasattr(x, "to_numpy"): return x.to_numpy()  # pandas
@@ -101,22 +113,34 @@ def check_array(x, # array-like: list, np.ndarray, torch.Tensor, pandas object
                 min_samples:int=1, # fewest rows (time points) accepted
                ) -> np.ndarray:
     "`x` as a NumPy array, after checking it is non-empty, numeric, finite and of the right dimensionality."
+    if x is None: raise TypeError(f"{name} is None; pass an array.")
+    if hasattr(x, "toarray") and hasattr(x, "nnz"):  # scipy.sparse matrices and arrays
+        raise TypeError(f"{name} is a sparse {type(x).__name__}; sparse input is not supported. Pass {name}.toarray().")
     try: arr = _as_numpy(x)
     except Exception as e: raise TypeError(f"{name} could not be converted to an array: {e}") from None
     ndims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-    if arr.dtype == object or arr.dtype.kind in "USV":
-        raise TypeError(f"{name} must be numeric, got dtype {arr.dtype} (strings, objects or ragged lists).")
+    if arr.dtype == object:  # numbers held as Python objects are converted; anything else is named
+        try: arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{name} must be numeric, got dtype object that does not convert to numbers ({e}).") from None
+    if arr.dtype.kind in "USV":
+        raise TypeError(f"{name} must be numeric, got dtype {arr.dtype} (strings or raw bytes).")
     if arr.dtype.kind == "b" and not allow_bool:
         raise TypeError(f"{name} is boolean; convert it to integers or floats explicitly.")
-    if arr.dtype.kind not in "biufc":
+    if arr.dtype.kind == "c": raise ValueError(f"Complex data not supported: {name} is complex; only real numbers are.")
+    if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}.")
-    if arr.dtype.kind == "c": raise TypeError(f"{name} is complex; only real numbers are supported.")
+    if arr.size == 0 and arr.ndim < 2: raise ValueError(f"{name} is empty (shape={arr.shape}).")
     if arr.ndim not in ndims:
         want = " or ".join(str(d) for d in ndims)
-        hint = " Use X.reshape(-1, 1) for a single neuron/feature." if arr.ndim == 1 and 2 in ndims else ""
+        hint = (" Reshape your data: use X.reshape(-1, 1) for a single neuron/feature, or X.reshape(1, -1) for a single time point."
+                if arr.ndim == 1 and 2 in ndims else "")
         raise ValueError(f"{name} must have {want} dimension(s) (time × features), got shape {arr.shape}.{hint}")
-    if arr.size == 0 or (arr.ndim and arr.shape[0] == 0):
-        raise ValueError(f"{name} is empty (shape {arr.shape}).")
+    if arr.ndim and arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty: 0 sample(s) (shape={arr.shape}) while a minimum of {min_samples} is required.")
+    if arr.ndim == 2 and arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty: 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required.")
+    if arr.size == 0: raise ValueError(f"{name} is empty (shape={arr.shape}).")
     if arr.shape[0] < min_samples:
         raise ValueError(f"{name} has {arr.shape[0]} samples but at least {min_samples} are needed.")
     if arr.dtype.kind == "f":
@@ -129,7 +153,7 @@ def check_array(x, # array-like: list, np.ndarray, torch.Tensor, pandas object
     # read-only input (np.load(mmap_mode="r"), joblib memory maps) is copied once here: torch cannot wrap it safely
     return arr if arr.flags.writeable else arr.copy()
 
-# %% ../nbs/00_core.ipynb 19
+# %% ../nbs/00_core.ipynb 22
 def check_lengths(X, # data, (T, N)
                   *ys, # labels, each with T rows
                   names:tuple|None=None, # names for X and each y in messages
@@ -152,7 +176,7 @@ def check_min_samples(n_samples:int, # time points available
         why = f" {reason}" if reason else ""
         raise ValueError(f"{name} has {n_samples} samples but at least {required} are needed.{why}")
 
-# %% ../nbs/00_core.ipynb 22
+# %% ../nbs/00_core.ipynb 25
 def check_positive_int(v, # the value to check
                        name:str, # the setting's name, for the message
                        allow_none:bool=False, # accept None (an optional setting)
@@ -162,7 +186,7 @@ def check_positive_int(v, # the value to check
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < 1:
         raise ValueError(f"{name} must be a positive integer{' or None' if allow_none else ''}, got {v!r}.")
 
-# %% ../nbs/00_core.ipynb 25
+# %% ../nbs/00_core.ipynb 28
 LARGE_INPUT = 1e6  # |x| above which `as_float32` warns: encoders train on inputs of order 1
 
 def as_float32(arr:np.ndarray, # a checked array (see `check_array`)
@@ -183,7 +207,7 @@ def as_float32(arr:np.ndarray, # a checked array (see `check_array`)
                           stacklevel=3)
     return out
 
-# %% ../nbs/00_core.ipynb 28
+# %% ../nbs/00_core.ipynb 31
 class Registry:
     "Names → objects, filled by a decorator; used for models and datasets."
     def __init__(self, kind:str): # what the registry holds, for messages ("model", "dataset")
@@ -201,6 +225,7 @@ class Registry:
 
     def get(self, name:str):
         "The object registered as `name`, or a KeyError listing the options."
+        if not isinstance(name, str): raise TypeError(f"The {self.kind} name must be a string, got {type(name).__name__} ({name!r}).")
         if name not in self._items:
             close = [o for o in self._items if name.split("-")[0] in o][:5]
             hint = f" Did you mean one of {close}?" if close else ""
@@ -216,7 +241,7 @@ class Registry:
     def __len__(self): return len(self._items)
     def __repr__(self): return f"Registry({self.kind!r}, {self.get_options()})"
 
-# %% ../nbs/00_core.ipynb 32
+# %% ../nbs/00_core.ipynb 35
 _NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _NO_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS}
 
@@ -278,3 +303,22 @@ def atomic_path(path, # the file to (re)place
         raise
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+
+# %% ../nbs/00_core.ipynb 38
+def check_archive(path, # a zip-based file: a torch file or a `.npz`
+                  what:str="file", # what it should be, for messages
+                  max_ratio:float=2.0, # refuse members adding up to more than this times the file size (+1 MiB)
+                 ) -> int:
+    "Check that `path` is a zip archive that does not unpack to far more than its size; return the unpacked size."
+    import zipfile
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0: raise ValueError(f"{path} is empty (0 bytes): not a {what}. Was the save interrupted?")
+    try:
+        with zipfile.ZipFile(path) as z: total = sum(i.file_size for i in z.infolist())
+    except zipfile.BadZipFile as e:
+        raise ValueError(f"{path} is not a {what}: not a zip archive, or a truncated one ({e}).") from None
+    if total > max_ratio * size + 2**20:
+        raise ValueError(f"{path} would unpack to {total / 2**20:.1f} MiB from {size / 2**20:.1f} MiB on disk; "
+                         f"a {what} written by neurolatent is not compressed, so this file is damaged or hostile. Not loaded.")
+    return total

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Lasso
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
@@ -29,14 +30,14 @@ def _check_xy(X, y, what="decoder"):
 class _Decoder(BaseEstimator):
     "Shared `predict`/`score` of the decoders: R² for float labels, accuracy for integer labels."
     def _check_fitted(self):
-        if not hasattr(self, "estimator_"): raise RuntimeError(f"This {type(self).__name__} is not fitted yet; call fit(X, y) first.")
+        if not hasattr(self, "estimator_"): raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call fit(X, y) first.")
 
     def predict(self, X) -> np.ndarray: # (T,) or (T, d) predicted labels
         "Predicted labels for the embedding `X`."
         self._check_fitted()
         Xa = check_array(X, name="X", ndim=2)
         if Xa.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {Xa.shape[1]} dimensions but the decoder was fitted on {self.n_features_in_}.")
+            raise ValueError(f"X has {Xa.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_} features as input.")
         return self.estimator_.predict(Xa)
 
     def score(self, X, y) -> float:

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from scipy.linalg import svd
 from scipy.spatial import cKDTree
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 
 from .cebra import label_kinds
@@ -25,7 +26,7 @@ __all__ = ['goodness_of_fit_history', 'infonce_loss', 'goodness_of_fit_score', '
 
 # %% ../nbs/20_metrics.ipynb 8
 def _check_fitted(model):
-    if not hasattr(model, "model_"): raise RuntimeError("The model is not fitted yet; call fit(X, ...) first.")
+    if not hasattr(model, "model_"): raise NotFittedError("The model is not fitted yet; call fit(X, ...) first.")
 
 def _num_sessions(model) -> int: return int(getattr(model, "num_sessions_", None) or 1)
 
@@ -62,7 +63,7 @@ def infonce_loss(model, # a fitted `CEBRA` (single- or multi-session)
     if int(num_batches) != num_batches or num_batches < 1: raise ValueError(f"num_batches must be a positive integer, got {num_batches!r}.")
     Xt, cont, disc, _ = model._prepare_data(X, y)
     encoder, n_in, where = model._session_encoder(session_id, Xt.shape[1])
-    if Xt.shape[1] != n_in: raise ValueError(f"X has {Xt.shape[1]} features but the model was fitted on {n_in}{where}.")
+    if Xt.shape[1] != n_in: raise ValueError(f"X has {Xt.shape[1]} features, but CEBRA is expecting {n_in} features as input{where}.")
     kinds = label_kinds(cont, disc)
     if kinds != tuple(model.label_kinds_):
         raise ValueError(f"The model was trained with {' and '.join(model.label_kinds_) or 'no'} labels but got "

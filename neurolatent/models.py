@@ -11,10 +11,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import Registry
+from .core import Registry, check_positive_int
 
 # %% auto 0
-__all__ = ['Offset', 'Encoder', 'ConvEncoder', 'MLPEncoder', 'get_options', 'init']
+__all__ = ['Offset', 'Encoder', 'ConvEncoder', 'MLPEncoder', 'get_options', 'init', 'receptive_field']
 
 # %% ../nbs/10_models.ipynb 5
 @dataclass(frozen=True)
@@ -111,10 +111,15 @@ def init(name:str, # architecture name, see `get_options()`
          num_output:int=8, # embedding dimension
         ) -> Encoder:
     "A fresh encoder by name."
-    for v, what in ((num_neurons, "num_neurons"), (num_output, "output_dimension")):
-        if int(v) != v or v < 1: raise ValueError(f"{what} must be a positive integer, got {v}.")
     make, normalize = _MODELS.get(name)
+    for v, what in ((num_neurons, "num_neurons"), (num_units, "num_hidden_units"), (num_output, "output_dimension")):
+        check_positive_int(v, what)
     return make(int(num_neurons), int(num_units), int(num_output), normalize)
+
+def receptive_field(name:str, # architecture name, see `get_options()`
+                   ) -> int:
+    "Bins the encoder `name` sees per output point (built on the meta device: no memory, no random draws)."
+    with torch.device("meta"): return init(name, 1, 2, 1).offset.receptive_field
 
 # %% ../nbs/10_models.ipynb 17
 def _runs_full(T:int, M:int, rf:int) -> bool:

@@ -13,7 +13,7 @@ from torch import nn
 
 from . import models as _models
 from .cebra import CEBRA, FitPlan, label_kinds, split_labels
-from .core import as_float32, check_array, check_min_samples, check_positive_int, get_device, seed_everything
+from .core import as_float32, check_array, check_min_samples, check_positive_int, get_device, seeded
 from .losses import InfoNCE, infonce_to_goodness_of_fit
 from .sampling import MultiSessionSampler, Sampler
 from .training import HISTORY_KEYS, VALIDATION_BATCHES, VALIDATION_SEED_SHIFT, fingerprint, fixed_batch_validator, make_optimizer
@@ -50,7 +50,7 @@ def _prepare_sessions(est:CEBRA, X:list, ys:tuple):
     if not ys: raise ValueError("Multi-session sampling needs labels (continuous and/or discrete) to align the sessions: "
                                 "fit([X1, X2, ...], [y1, y2, ...]).")
     if est.hybrid: raise ValueError("hybrid=True is not available for multi-session training; fit the sessions without hybrid.")
-    rf = _models.init(est.model_architecture, 1, est.num_hidden_units, est.output_dimension).offset.receptive_field
+    rf = _models.receptive_field(est.model_architecture)
     max_off = int(np.max(est.time_offsets))
     for i, xa in enumerate(Xs):
         check_min_samples(len(xa), rf + max_off, f"X[{i}] (session {i})",
@@ -142,7 +142,7 @@ def _sessions_plan(self:CEBRA, X:list, ys:tuple, validation_data=None) -> FitPla
                                        "needs a multi-session model. Use fit() to start one.")
         if len(Xs) != S: raise ValueError(f"This model was fitted on {S} sessions but {len(Xs)} recordings were passed.")
         for i, (x, n) in enumerate(zip(Xs, self.n_features_)):
-            if x.shape[1] != n: raise ValueError(f"X[{i}] has {x.shape[1]} features but the model was fitted on {n} (session {i}).")
+            if x.shape[1] != n: raise ValueError(f"X[{i}] has {x.shape[1]} features, but CEBRA is expecting {n} features as input (session {i}).")
     def sampler(seed, device):
         off = self.offset_
         return MultiSessionSampler([len(x) for x in Xs], conts, discs, conditional, self.time_offsets, self.delta,
@@ -200,8 +200,7 @@ def adapt(est:CEBRA, # a fitted model (any model when `from_scratch=True`)
     plan = est._single_plan(X, y, run_kw.pop("validation_data", None))
     if not from_scratch and plan.label_kinds != tuple(est.label_kinds_): raise kinds_differ(plan.label_kinds)
     device = get_device(est.device)
-    est.seed_ = seed_everything(est.random_state).seed  # the new input layer is the same in every arm
-    plan.init(device)
+    with seeded(est.random_state) as est.seed_: plan.init(device)  # the new input layer is the same in every arm
     enc, first = est.model_, input_layer(est.model_)
     if not from_scratch:
         keep = {k: v for k, v in state.items() if not k.startswith(first + ".")}

@@ -22,12 +22,13 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .core import atomic_path, check_positive_int
+from .core import atomic_path, check_archive, check_positive_int
 
 # %% auto 0
-__all__ = ['HISTORY_KEYS', 'VALIDATION_KEYS', 'VALIDATION_BATCHES', 'VALIDATION_SEED_SHIFT', 'make_optimizer', 'fingerprint',
-           'rng_state', 'set_rng_state', 'checkpoint_path', 'list_checkpoints', 'latest_checkpoint', 'write_torch_file',
-           'read_torch_file', 'in_notebook', 'LiveView', 'progress', 'FitState', 'fixed_batch_validator', 'run_steps']
+__all__ = ['HISTORY_KEYS', 'VALIDATION_KEYS', 'STALL_STEPS', 'VALIDATION_BATCHES', 'VALIDATION_SEED_SHIFT', 'make_optimizer',
+           'fingerprint', 'rng_state', 'set_rng_state', 'checkpoint_path', 'list_checkpoints', 'latest_checkpoint',
+           'content_hash', 'write_torch_file', 'read_torch_file', 'in_notebook', 'LiveView', 'progress', 'FitState',
+           'fixed_batch_validator', 'run_steps']
 
 # %% ../nbs/12b_training.ipynb 6
 def make_optimizer(params, # the tensors to train
@@ -54,25 +55,17 @@ def fingerprint(*arrays, # arrays or tensors (None allowed) to hash together
     return h.hexdigest()[:16]
 
 # %% ../nbs/12b_training.ipynb 16
-def rng_state(generators:list=(), # `torch.Generator`s besides the global ones (e.g. a sampler's)
+def rng_state(generators:list=(), # the fit's own `torch.Generator`s (e.g. a sampler's)
              ) -> dict:
-    "The state of torch's, NumPy's, CUDA's and the given generators' random streams, as tensors and numbers."
-    kind, keys, pos, has_gauss, gauss = np.random.get_state()
-    return {"torch": torch.get_rng_state(), "numpy_keys": torch.from_numpy(keys.astype(np.int64)),
-            "numpy_rest": [int(pos), int(has_gauss), float(gauss)],
-            "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() and torch.cuda.is_initialized() else [],
-            "generators": [g.get_state() for g in generators]}
+    "The state of the given generators' random streams, as tensors."
+    return {"generators": [g.get_state() for g in generators]}
 
-def set_rng_state(state:dict, # from `rng_state`
+def set_rng_state(state:dict, # from `rng_state` (older checkpoints' global states are ignored)
                   generators:list=(), # the same generators, in the same order
                  ):
-    "Restore the random streams captured by `rng_state`."
+    "Restore the generators' streams captured by `rng_state`; the global generators are left alone."
     if len(generators) != len(state["generators"]):
         raise ValueError(f"The saved state has {len(state['generators'])} generators, {len(generators)} were given.")
-    torch.set_rng_state(state["torch"])
-    pos, has_gauss, gauss = state["numpy_rest"]
-    np.random.set_state(("MT19937", state["numpy_keys"].numpy().astype(np.uint32), int(pos), int(has_gauss), float(gauss)))
-    if state["cuda"] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state["cuda"])
     for g, s in zip(generators, state["generators"]): g.set_state(s)
 
 # %% ../nbs/12b_training.ipynb 20
@@ -98,33 +91,63 @@ def latest_checkpoint(directory, # a checkpoint_dir (need not exist)
     found = list_checkpoints(directory)
     return found[-1][1] if found else None
 
+def _feed(h, x):
+    "Feed `x` (dicts, lists, tensors, arrays, numbers, strings) into hash `h`, types and structure included."
+    if isinstance(x, dict):
+        h.update(b"{%d" % len(x))
+        for k in sorted(x, key=str): _feed(h, str(k)); _feed(h, x[k])
+    elif isinstance(x, (list, tuple)):
+        h.update(b"[%d" % len(x))
+        for v in x: _feed(h, v)
+    elif torch.is_tensor(x):
+        t = x.detach().cpu().contiguous()
+        h.update(f"T{t.dtype}{tuple(t.shape)}".encode()); h.update(t.reshape(-1).view(torch.uint8).numpy().data)
+    elif isinstance(x, np.ndarray): _feed(h, torch.from_numpy(np.ascontiguousarray(x)))
+    else: h.update(f"{type(x).__name__}:{x!r};".encode())
+
+def content_hash(obj) -> str:
+    "SHA-256 (hex) of an object made of dicts, lists, tensors, numbers and strings; independent of how it is stored."
+    h = hashlib.sha256(); _feed(h, obj)
+    return h.hexdigest()
+
+_CHECKSUM = "content_sha256"
+
+def _first_line(e:Exception) -> str: return (str(e).splitlines() or [""])[0][:200]
+
 def write_torch_file(path, # destination (replaced atomically)
                      obj:dict, # tensors, numbers, strings, lists and dicts only
                     ) -> Path:
-    "`torch.save` to a temporary file, then rename: a crash leaves the old file or the new one, never half of one."
+    "`torch.save` `obj` with its `content_hash` to a temporary file, then rename: a crash leaves the old file or the new one."
     path = Path(path)
     existed = path.exists()
+    obj = {**obj, _CHECKSUM: content_hash(obj)}
     try:
         with atomic_path(path) as tmp: torch.save(obj, tmp)
     except RuntimeError as e:  # torch reports a failed write (full disk, quota) as "[enforce fail at inline_container.cc]"
         if "write" not in str(e).lower(): raise
-        raise OSError(f"Could not write {path}: the disk may be full (torch: {str(e).splitlines()[0][:160]}). "
+        raise OSError(f"Could not write {path}: the disk may be full (torch: {_first_line(e)}). "
                       f"{'The previous file is untouched.' if existed else 'No file was written.'}") from None
     return path
 
 def read_torch_file(path, # a file written by `write_torch_file`
                     what:str="neurolatent file", # what it should be, for messages
                    ) -> dict:
-    "Load `path` with `weights_only=True` (no pickled code runs), with errors that say what is wrong."
+    "Load `path` with `weights_only=True` (no pickled code runs) after `check_archive`; verify its content checksum."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"No {what} at {path}.")
+    check_archive(path, what)  # empty, truncated, not a zip, or a decompression bomb: refused before unpacking
     try: obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:
-        raise ValueError(f"{path} is not a readable {what} ({type(e).__name__}: {str(e).splitlines()[0][:200]}).") from None
+        raise ValueError(f"{path} is not a readable {what} ({type(e).__name__}: {_first_line(e)}).") from None
     if not isinstance(obj, dict): raise ValueError(f"{path} is a torch file but not a {what}.")
+    if _CHECKSUM in obj:  # files written before the checksum existed have none, and load as before
+        stored = obj.pop(_CHECKSUM)
+        if stored != content_hash(obj):
+            raise ValueError(f"{path} is damaged: its content no longer matches the checksum written with it "
+                             f"(a changed byte on disk or in transfer). Not loaded; use another copy.")
     return obj
 
-# %% ../nbs/12b_training.ipynb 24
+# %% ../nbs/12b_training.ipynb 26
 def in_notebook() -> bool:
     "True inside a Jupyter kernel (Jupyter, Colab, VS Code), where widgets can be shown."
     ip = sys.modules.get("IPython")  # not imported: not in IPython at all
@@ -207,9 +230,16 @@ def progress(total:int, # steps of the fit
         except ImportError: pass  # no ipywidgets: fall back to the bar
     return _Bar(total, desc, quiet, initial)
 
-# %% ../nbs/12b_training.ipynb 30
+# %% ../nbs/12b_training.ipynb 32
 HISTORY_KEYS = ("total", "pos", "neg", "temperature")
 VALIDATION_KEYS = ("val_step", "val_total", "val_gof_bits")
+STALL_STEPS = 200  # steps of an unchanging loss after which a fit warns that it has stalled
+
+def _stalled(losses:np.ndarray, n:int) -> bool:
+    "Whether the last `n` losses are all equal (to a millionth): a loss that training no longer moves."
+    if len(losses) < n: return False
+    w = losses[-n:]
+    return bool(np.ptp(w) <= 1e-6 * abs(float(w.mean())))
 
 @dataclass
 class FitState:
@@ -259,7 +289,7 @@ def _callback_wants_logs(callback) -> bool:
 def _append(history:dict, key:str, values, dtype=np.float32):
     history[key] = np.concatenate([history.get(key, np.empty(0, dtype)), np.asarray(values, dtype)])
 
-# %% ../nbs/12b_training.ipynb 31
+# %% ../nbs/12b_training.ipynb 33
 def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verbose` are used
               step, # `step()` runs one optimisation step and returns its history row, a (len(keys),) tensor
               steps:int, # steps this fit call asks for
@@ -275,11 +305,14 @@ def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verb
               checkpoint=None, # `checkpoint(state)` writes a checkpoint, or None
               checkpoint_every:int=1000, # steps between checkpoints
               sync_every:int=25, # steps between host synchronisations of the history
+              stall_steps:int|None=STALL_STEPS, # warn when the loss has not moved at all for this many steps (None: never)
+              stall_note:str="", # what a stalled loss means for this estimator, added to the warning
              ) -> FitState:
     "Run `step` until `steps` steps are done, with validation, early stopping, callbacks and checkpoints."
     for v, name in ((steps, "steps"), (validation_frequency, "validation_frequency"), (callback_frequency, "callback_frequency"),
                     (checkpoint_every, "checkpoint_every"), (sync_every, "sync_every")): check_positive_int(v, name)
     check_positive_int(early_stopping, "early_stopping", allow_none=True)
+    check_positive_int(stall_steps, "stall_steps", allow_none=True)
     if early_stopping is not None and validate is None:
         raise ValueError("early_stopping needs validation data: pass validation_data=(X_valid, y_valid) to fit.")
     if restore_best is None: restore_best = early_stopping is not None
@@ -295,9 +328,10 @@ def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verb
     val_curve = lambda: {"x": list(h.get("val_step", [])), "y": list(h.get("val_total", []))}
 
     good = _snapshot(est)  # the weights (and optimizer state) of the last step checked finite
+    stall_warned = False
 
     def flush(done, interrupted=False):
-        nonlocal pending, last, good
+        nonlocal pending, last, good, stall_warned
         if not pending: return
         rows, n0 = buf[:pending].cpu().numpy(), len(h.get(keys[0], ()))
         pending = 0
@@ -309,6 +343,10 @@ def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verb
             if interrupted: warnings.warn(msg, RuntimeWarning, stacklevel=3); return
             raise FloatingPointError(msg)
         for j, k in enumerate(keys): _append(h, k, rows[:, j])
+        if stall_steps and not stall_warned and _stalled(h[keys[0]], stall_steps):
+            stall_warned = True
+            warnings.warn(f"The loss has not changed at all for the last {stall_steps} steps (it stays at {h[keys[0]][-1]:.6g}): "
+                          f"training has stalled. {stall_note}".rstrip(), RuntimeWarning, stacklevel=3)
         good = _snapshot(est)
         last = dict(zip(keys, rows[-1].tolist()))
         view.update(done, last, h[keys[0]], val_curve())
