@@ -17,7 +17,7 @@ from pynwb import NWBFile
 
 from .cebra import CEBRA
 from .decoders import KNNDecoder, shuffle_labels
-from .nwb import align_frames, dff_traces, open_nwb, stimulus_table
+from .nwb import align_frames, dff_traces, open_nwb, stimulus_table, stream_nwb
 
 # %% auto 0
 __all__ = ['FIXTURE', 'CEBRA_TIME', 'MovieSession', 'load_movie_session', 'repeat_ids', 'cebra_time_model', 'movie_repeats',
@@ -56,14 +56,17 @@ def _read_session(nwb, plane):
     table = stimulus_table(nwb, exclude=())
     return neural, t, table
 
-def load_movie_session(source:str|Path|NWBFile, # an `.nwb` path, or an open `NWBFile`
+def load_movie_session(source:str|Path|NWBFile, # an `.nwb` path, an https:// URL (streamed), or an open `NWBFile`
                        plane:str="imaging_plane_1", # the `RoiResponseSeries` in processing/ophys/DfOverF
                        spontaneous:str="spontaneous", # the grey-screen stimulus (kept in the trace, not a movie)
                       ) -> MovieSession:
     "Read and align a movie session: dF/F, stimulus table and per-sample labels, trimmed to the stimulus period."
     if isinstance(source, NWBFile): neural, t, table = _read_session(source, plane)
+    elif isinstance(source, (str, Path)):
+        remote = isinstance(source, str) and "://" in source
+        with (stream_nwb if remote else open_nwb)(source) as nwb: neural, t, table = _read_session(nwb, plane)
     else:
-        with open_nwb(source) as nwb: neural, t, table = _read_session(nwb, plane)
+        raise TypeError(f"source must be an .nwb path, an https:// URL or an open NWBFile, got {type(source).__name__}")
     keep = (t >= table.start_time.min()) & (t < table.stop_time.max())
     if not keep.any():
         raise ValueError(f"no dF/F sample falls between the first stimulus ({table.start_time.min():.1f} s) and the "
@@ -71,7 +74,7 @@ def load_movie_session(source:str|Path|NWBFile, # an `.nwb` path, or an open `NW
     labels = align_frames(t[keep], table)
     return MovieSession(neural[keep], labels, table, spontaneous)
 
-# %% ../nbs/40_allen.ipynb 16
+# %% ../nbs/40_allen.ipynb 18
 def repeat_ids(frame:Sequence[int], # frame on screen at each sample of one movie, in time order, (T,)
                time:Sequence[float]|None=None, # the samples' times, s, (T,); None: frame numbers only
                max_gap:float|None=None, # a longer pause between two samples starts a repeat, s (None: 10 intervals)
@@ -89,7 +92,7 @@ def repeat_ids(frame:Sequence[int], # frame on screen at each sample of one movi
         new |= dt > max_gap
     return np.r_[0, np.cumsum(new)].astype(np.int64)[:len(frame)]
 
-# %% ../nbs/40_allen.ipynb 21
+# %% ../nbs/40_allen.ipynb 23
 CEBRA_TIME = dict(model_architecture="offset10-model", batch_size=512, learning_rate=3e-4, temperature=1.0,
                   temperature_mode="constant", output_dimension=3, max_iterations=5000, distance="cosine",
                   conditional="time", time_offsets=10, num_hidden_units=32, device="cuda_if_available",
@@ -101,7 +104,7 @@ def cebra_time_model(**overrides) -> CEBRA:
     if unknown: raise TypeError(f"CEBRA has no parameter(s) {sorted(unknown)}")
     return CEBRA(**{**CEBRA_TIME, **overrides})
 
-# %% ../nbs/40_allen.ipynb 25
+# %% ../nbs/40_allen.ipynb 27
 def _check_embedding(embedding, session):
     embedding = np.asarray(embedding)
     if embedding.ndim != 2 or len(embedding) != len(session.neural):
@@ -122,7 +125,7 @@ def movie_repeats(embedding:np.ndarray, # (T, D) embedding of `session.neural`
     ids = np.unique(repeat)
     return [Z[repeat == r] for r in ids], [frame[repeat == r] / max_frame for r in ids]
 
-# %% ../nbs/40_allen.ipynb 29
+# %% ../nbs/40_allen.ipynb 31
 def decode_repeats(embeddings:Sequence[np.ndarray], # per repeat, (T_r, D), from `movie_repeats`
                    labels:Sequence[np.ndarray], # per repeat, (T_r,) frame labels
                    n_folds:int=10, # random train/test splits of the repeats
@@ -186,7 +189,7 @@ def decode_movies(embedding:np.ndarray, # (T, D) embedding of `session.neural`
         rows.append(row)
     return pd.DataFrame(rows)
 
-# %% ../nbs/40_allen.ipynb 37
+# %% ../nbs/40_allen.ipynb 39
 def plot_decoding(results:pd.DataFrame, # from `decode_movies`
                   ax=None, # matplotlib Axes to draw into (None: a new figure)
                  ):

@@ -7,22 +7,63 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from . import __version__
-from .core import atomic_path
-from .data import Dataset, DatasetNotFoundError, blocked_split, get_options, init, locate
+from .core import atomic_path, get_device
+from .data import ChecksumError, Dataset, DatasetNotFoundError, blocked_split, get_options, init, locate
 
 # %% auto 0
 __all__ = ['datasets_table', 'load_demo_data', 'summarize', 'plot_recording', 'fit_demo_model', 'run_demo', 'main']
 
 # %% ../nbs/90_cli.ipynb 5
+def _check_root(root) -> Path|None:
+    "`root` as a Path: None, or a folder that exists."
+    if root is None: return None
+    p = Path(root).expanduser()
+    if not p.exists(): raise FileNotFoundError(f"{str(root)!r} does not exist")
+    if not p.is_dir(): raise NotADirectoryError(f"{str(root)!r} is a file, not a folder")
+    return p
+
+def _check_out(out) -> Path:
+    "`out` as a Path: a folder, or a path where one can be created (its nearest existing parent is a writable folder)."
+    p = Path(out).expanduser()
+    if p.exists() and not p.is_dir(): raise NotADirectoryError(f"{str(out)!r} is a file, not a folder")
+    parent = next(a for a in [p, *p.absolute().parents] if a.exists())
+    if not parent.is_dir(): raise NotADirectoryError(f"{str(out)!r} cannot be created: {parent} is a file")
+    if not os.access(parent, os.W_OK | os.X_OK): raise PermissionError(f"{str(out)!r} cannot be written: {parent} is not writable")
+    return p
+
+def _check_iterations(n) -> int:
+    "`n` as an int ≥ 0 (from a number or its text)."
+    try:
+        if isinstance(n, bool) or (isinstance(n, float) and not n.is_integer()): raise ValueError
+        value = int(n)
+    except (TypeError, ValueError): raise ValueError(f"must be a whole number ≥ 0, got {n!r}") from None
+    if value < 0: raise ValueError(f"must be a whole number ≥ 0, got {n!r}")
+    return value
+
+def _check_device(device:str) -> str:
+    "`device` if it names a device available here (see `neurolatent.core.get_device`)."
+    get_device(device)
+    return device
+
+def _arg(check):
+    "An argparse `type` from a check: the check's message becomes a short usage error (exit code 2)."
+    def convert(text):
+        try: return check(text)
+        except (ValueError, TypeError, OSError, RuntimeError) as e: raise argparse.ArgumentTypeError(str(e)) from None
+    return convert
+
+# %% ../nbs/90_cli.ipynb 7
 def datasets_table(root=None, # a directory to look in first
                   ) -> list:
     "Rows `(name, path or None)` for every registered dataset."
+    root = _check_root(root)
     return [(name, locate(name, root)) for name in get_options()]
 
 def _cmd_datasets(args):
@@ -31,12 +72,13 @@ def _cmd_datasets(args):
     for name, path in rows: print(f"{name:<{width}}  {path if path else 'missing'}")
     return 0
 
-# %% ../nbs/90_cli.ipynb 9
+# %% ../nbs/90_cli.ipynb 11
 def load_demo_data(root=None, # a directory to look in first
                    synthetic:bool=False, # use the synthetic rat even if the real recording is available
                    download:bool=True, # try to download the real recording when it is not found
                   ) -> tuple:
     "`(dataset, source)`: the real Buddy session, or the synthetic Buddy-like rat when it is unavailable."
+    root = _check_root(root)
     if not synthetic:
         try: return init("rat-hippocampus-single-buddy", root=root, download=download), "real"
         except DatasetNotFoundError as e:
@@ -59,7 +101,7 @@ def summarize(ds:Dataset, # a rat recording with [position, right, left] labels
             "position_range_m": [round(float(lab[:, 0].min()), 3), round(float(lab[:, 0].max()), 3)],
             "direction_changes": int(np.count_nonzero(np.diff(right.astype(int)))), "fraction_right": round(float(right.mean()), 4)}
 
-# %% ../nbs/90_cli.ipynb 10
+# %% ../nbs/90_cli.ipynb 12
 def _atomic_savefig(fig, path, **kw):
     with atomic_path(path) as tmp: fig.savefig(tmp, format=Path(path).suffix[1:], **kw)
 
@@ -88,7 +130,7 @@ def plot_recording(ds:Dataset, # a rat recording with [position, right, left] la
     fig.tight_layout()
     return fig
 
-# %% ../nbs/90_cli.ipynb 12
+# %% ../nbs/90_cli.ipynb 14
 def _atomic_write_text(path, text):
     with atomic_path(path) as tmp: tmp.write_text(text)
 
@@ -118,7 +160,7 @@ def fit_demo_model(ds:Dataset, # a rat recording with [position, right, left] la
                "valid_r2": round(float(1 - ((pred - y[valid, 0]) ** 2).sum() / ((y[valid, 0] - y[valid, 0].mean()) ** 2).sum()), 4)}
     return model, emb, metrics
 
-# %% ../nbs/90_cli.ipynb 13
+# %% ../nbs/90_cli.ipynb 15
 def run_demo(out="neurolatent-demo", # output directory
              root=None, # a directory to look in first for the data
              synthetic:bool=False, # force the synthetic rat
@@ -129,17 +171,24 @@ def run_demo(out="neurolatent-demo", # output directory
     "Load the rat recording, summarise it, fit CEBRA-Behavior and write figures and metrics; returns the summary."
     import matplotlib.pyplot as plt
     from neurolatent.plotting import plot_embedding, plot_embedding_interactive, plot_loss
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    out, root = _check_out(out), _check_root(root)
+    for name, flag in (("synthetic", synthetic), ("download", download)):
+        if not isinstance(flag, bool): raise TypeError(f"{name} must be True or False, got {flag!r}")
+    try: max_iterations = _check_iterations(max_iterations)
+    except ValueError as e: raise ValueError(f"max_iterations {e}") from None
+    _check_device(device)
     ds, source = load_demo_data(root, synthetic, download)
     summary = summarize(ds, source)
     for k, v in summary.items(): print(f"{k:>18}: {v}")
+    if max_iterations:  # fit before writing anything: a failed fit leaves no half-filled folder
+        model, emb, metrics = fit_demo_model(ds, max_iterations, device)
+        for k, v in metrics.items(): print(f"{k:>26}: {v}")
+    out.mkdir(parents=True, exist_ok=True)
     fig = plot_recording(ds)
     _atomic_savefig(fig, out / "recording.png", dpi=110); plt.close(fig)
     _atomic_write_text(out / "summary.json", json.dumps(summary, indent=2))
     written = ["recording.png", "summary.json"]
     if max_iterations:
-        model, emb, metrics = fit_demo_model(ds, max_iterations, device)
-        for k, v in metrics.items(): print(f"{k:>26}: {v}")
         pos, right = ds.continuous_index[:, 0].numpy(), ds.continuous_index[:, 1].numpy() > 0.5
         fig = plt.figure(figsize=(10, 5))
         for i, (m, name, cmap) in enumerate(((right, "running right", "cool"), (~right, "running left", "viridis"))):
@@ -154,23 +203,29 @@ def run_demo(out="neurolatent-demo", # output directory
     print("wrote " + ", ".join(str(out / w) for w in written))
     return summary
 
-# %% ../nbs/90_cli.ipynb 17
+# %% ../nbs/90_cli.ipynb 19
 def main(argv:list|None=None, # arguments (default: sys.argv[1:])
-        ) -> int:
+        ) -> int: # 0: done; 1: the job failed (a corrupt data file, a full disk); 2: bad arguments
     "Entry point of the `neurolatent` console script."
     p = argparse.ArgumentParser(prog="neurolatent", description="Latent embeddings of neural recordings.")
     p.add_argument("--version", action="version", version=f"neurolatent {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True)
     d = sub.add_parser("datasets", help="list registered datasets and where they are found")
-    d.add_argument("--root", help="a directory to look in first")
+    d.add_argument("--root", type=_arg(_check_root), help="a directory to look in first")
     d.set_defaults(func=_cmd_datasets)
     m = sub.add_parser("demo", help="load the rat recording, summarise it and write figures")
-    m.add_argument("--out", default="neurolatent-demo", help="output directory (default: ./neurolatent-demo)")
-    m.add_argument("--root", help="a directory to look in first for the data")
+    m.add_argument("--out", type=_arg(_check_out), default="neurolatent-demo", help="output directory (default: ./neurolatent-demo)")
+    m.add_argument("--root", type=_arg(_check_root), help="a directory to look in first for the data")
     m.add_argument("--synthetic", action="store_true", help="use the synthetic rat even if the real one is available")
     m.add_argument("--no-download", action="store_true", help="never try the network")
-    m.add_argument("--iterations", type=int, default=5000, help="CEBRA training steps (0: no fit)")
-    m.add_argument("--device", default="cuda_if_available", help="cuda_if_available, cuda, mps or cpu")
+    m.add_argument("--iterations", type=_arg(_check_iterations), default=5000, help="CEBRA training steps (0: no fit)")
+    m.add_argument("--device", type=_arg(_check_device), default="cuda_if_available", help="cuda_if_available, cuda, cuda:N, mps or cpu")
     m.set_defaults(func=lambda a: run_demo(a.out, a.root, a.synthetic, not a.no_download, a.iterations, a.device) and 0)
     args = p.parse_args(argv)
-    return args.func(args)
+    if args.cmd == "demo" and args.synthetic:  # options the synthetic rat would silently ignore
+        for flag, given in (("--root", args.root is not None), ("--no-download", args.no_download)):
+            if given: m.error(f"argument {flag}: not allowed with --synthetic (the synthetic rat reads no data)")
+    try: return args.func(args)
+    except (ChecksumError, OSError) as e:  # the job itself failed: say why, without a traceback
+        print(f"neurolatent: error: {e}", file=sys.stderr)
+        return 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import socket
 import threading
 import urllib.parse
@@ -21,8 +22,9 @@ import torch
 from .core import Registry, atomic_path, check_array, check_lengths
 
 # %% auto 0
-__all__ = ['Dataset', 'blocked_split', 'DatasetNotFoundError', 'ChecksumError', 'DatasetSpec', 'register_dataset', 'search_path',
-           'md5sum', 'locate', 'reachable', 'download_file', 'get_options', 'init', 'load_joblib_arrays']
+__all__ = ['HTTP_TIMEOUT', 'Dataset', 'blocked_split', 'DatasetNotFoundError', 'ChecksumError', 'check_https_url', 'DatasetSpec',
+           'register_dataset', 'search_path', 'md5sum', 'locate', 'reachable', 'download_file', 'get_options', 'init',
+           'load_joblib_arrays']
 
 # %% ../nbs/01_data.ipynb 5
 def _discrete(y, name, n):
@@ -110,12 +112,26 @@ Dataset.split = _split
 
 # %% ../nbs/01_data.ipynb 16
 _CHECK_TIMEOUT = 3.0  # s allowed for the connectivity pre-check
+HTTP_TIMEOUT = 30.0  # s an HTTP request may wait for the server (downloads, DANDI, streaming) before it fails
 
 class DatasetNotFoundError(FileNotFoundError):
     "A registered dataset is neither on the search path nor downloadable."
 
 class ChecksumError(ValueError):
     "A dataset file does not match its registered checksum."
+
+def check_https_url(url:str, # the address to check
+                    what:str="url", # what to call it in messages
+                   ) -> str:
+    "`url` if it is an `https://` address with a host name; plain `http://` and anything else raise."
+    if not isinstance(url, str): raise TypeError(f"{what} must be a string, got {type(url).__name__}: {url!r}")
+    u = urllib.parse.urlsplit(url)
+    if u.scheme.lower() == "http":
+        raise ValueError(f"{what} {url!r} uses plain http://; only https:// is accepted (the data could be altered on "
+                         "the way unnoticed). Use the https:// address.")
+    if u.scheme.lower() != "https" or not u.hostname:
+        raise ValueError(f"{what} must be an https:// URL with a host name, got {url!r}")
+    return url
 
 @dataclass(frozen=True)
 class DatasetSpec:
@@ -130,8 +146,24 @@ class DatasetSpec:
 
 _DATASETS = Registry("dataset")
 
+def _check_spec(spec):
+    "Raise for a `DatasetSpec` that could not be found, downloaded or verified."
+    if not isinstance(spec, DatasetSpec): raise TypeError(f"spec must be a DatasetSpec, got {type(spec).__name__}")
+    if not isinstance(spec.name, str) or not spec.name.strip(): raise ValueError(f"name must be a non-empty string, got {spec.name!r}")
+    for field in ("filename", "subdir"):
+        v = getattr(spec, field)
+        parts = Path(v).parts if isinstance(v, str) else ()
+        if not isinstance(v, str) or Path(v).is_absolute() or ".." in parts or (field == "filename" and len(parts) != 1):
+            raise ValueError(f"{spec.name}: {field} must be a {'plain file name' if field == 'filename' else 'relative folder'}"
+                             f" without '..', got {v!r}")
+    check_https_url(spec.url, f"{spec.name}: url")
+    if not (isinstance(spec.md5, str) and re.fullmatch(r"[0-9a-f]{32}", spec.md5)):
+        raise ValueError(f"{spec.name}: md5 must be 32 lowercase hex digits (an MD5 checksum), got {spec.md5!r}")
+    if not callable(spec.loader): raise TypeError(f"{spec.name}: loader must be a function path -> Dataset, got {spec.loader!r}")
+
 def register_dataset(spec:DatasetSpec, override:bool=False) -> DatasetSpec:
-    "Add `spec` to the registry."
+    "Add `spec` to the registry, after checking that its file name, https URL and MD5 are well formed."
+    _check_spec(spec)
     _DATASETS.register(spec.name, override=override)(spec)
     return spec
 
@@ -149,6 +181,9 @@ def _shared_data_dirs():
 def search_path(root=None, # a directory to look in first
                ) -> list:
     "The directories searched for dataset files, in order, without duplicates."
+    if root is not None:
+        if not isinstance(root, (str, os.PathLike)): raise TypeError(f"root must be a folder path, got {type(root).__name__}: {root!r}")
+        if Path(root).exists() and not Path(root).is_dir(): raise NotADirectoryError(f"root={str(root)!r} is a file, not a folder")
     dirs = [Path(root)] if root is not None else []
     dirs += [Path(p) for p in os.environ.get("NEUROLATENT_DATA", "").split(os.pathsep) if p]
     dirs += [Path.cwd() / "data", *_shared_data_dirs()]
@@ -166,6 +201,12 @@ def md5sum(path, # file to hash
         for block in iter(lambda: f.read(chunk), b""): h.update(block)
     return h.hexdigest()
 
+def _spec(name):
+    "The registered spec of `name`, with a TypeError for a name that is not a string."
+    if not isinstance(name, str):
+        raise TypeError(f"dataset name must be a string such as {_DATASETS.get_options()[:1]}, got {type(name).__name__}: {name!r}")
+    return _DATASETS.get(name)
+
 def _candidates(spec, root):
     for d in search_path(root):
         if spec.subdir: yield d / spec.subdir / spec.filename
@@ -175,7 +216,7 @@ def locate(name:str, # registered dataset name
            root=None, # a directory to look in first
           ) -> Path|None:
     "The path of `name`'s file if it is on the search path (not verified), else None."
-    spec = _DATASETS.get(name)
+    spec = _spec(name)
     return next((p for p in _candidates(spec, root) if p.is_file()), None)
 
 # %% ../nbs/01_data.ipynb 19
@@ -184,8 +225,10 @@ def reachable(url:str, # the address whose host to probe
              ) -> str|None:
     "None if `url`'s host accepts a TCP connection within `timeout` s, else the reason it does not."
     if os.environ.get("NEUROLATENT_OFFLINE", "").lower() in ("1", "true", "yes"): return "NEUROLATENT_OFFLINE is set"
-    u = urllib.parse.urlsplit(url)
-    port = u.port or (443 if u.scheme == "https" else 80)
+    u = urllib.parse.urlsplit(str(url))
+    try: port = u.port or (443 if u.scheme == "https" else 80)
+    except ValueError as e: return f"bad address {url!r} ({e})"
+    if not u.hostname: return f"no host name in {url!r}"
     result = ["timed out after %.0f s" % timeout]
     def probe():
         try: socket.create_connection((u.hostname, port), timeout=timeout).close(); result[0] = None
@@ -193,18 +236,34 @@ def reachable(url:str, # the address whose host to probe
     t = threading.Thread(target=probe, daemon=True); t.start(); t.join(timeout)
     return result[0]
 
-def download_file(url:str, # where to fetch from
+class _HTTPSRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    "Follow redirects only to https:// addresses."
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme.lower() != "https":
+            raise ConnectionError(f"{req.full_url} redirects to {newurl}, which is not https://; refused.")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+def _open(url, timeout):
+    "The response to GET `url`, following https:// redirects only, with `timeout` s per network operation."
+    return urllib.request.build_opener(_HTTPSRedirectsOnly).open(url, timeout=timeout)
+
+def download_file(url:str, # where to fetch from: an https:// address
              dest, # final path of the file
              md5:str|None=None, # expected MD5; the file is kept only if it matches
-             timeout:float=30.0, # s to wait for the server on each read
+             timeout:float=HTTP_TIMEOUT, # s to wait for the server on each read
              progress:bool=True, # show a tqdm progress bar
             ) -> Path:
     "Download `url` to `dest` through a temporary file, verify its checksum, then move it into place atomically."
+    check_https_url(url)
+    if md5 is not None and not (isinstance(md5, str) and re.fullmatch(r"[0-9a-f]{32}", md5)):
+        raise ValueError(f"md5 must be 32 lowercase hex digits or None, got {md5!r}")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < float("inf"):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     why = reachable(url)
     if why: raise ConnectionError(f"cannot reach {urllib.parse.urlsplit(url).hostname} ({why})")
     dest, h = Path(dest), hashlib.md5()
     from tqdm.auto import tqdm
-    with atomic_path(dest) as tmp, open(tmp, "wb") as f, urllib.request.urlopen(url, timeout=timeout) as r:
+    with atomic_path(dest) as tmp, open(tmp, "wb") as f, _open(url, timeout) as r:
         total = int(r.headers.get("Content-Length") or 0) or None
         with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
             for block in iter(lambda: r.read(1 << 20), b""):
@@ -225,7 +284,8 @@ def init(name:str, # registered dataset name, see `get_options()`
          download:bool=True, # fetch the file from its official URL when it is not found
         ) -> Dataset:
     "Load the registered dataset `name` as a `Dataset`, finding, verifying or downloading its file."
-    spec = _DATASETS.get(name)
+    spec = _spec(name)
+    if not isinstance(download, bool): raise TypeError(f"download must be True or False, got {download!r}")
     path = locate(name, root)
     if path is None:
         looked = "\n".join(f"  - {p}" for p in _candidates(spec, root))
@@ -235,7 +295,7 @@ def init(name:str, # registered dataset name, see `get_options()`
         dirs = search_path(root)
         path = dirs[0] / spec.subdir / spec.filename
         try: download_file(spec.url, path, spec.md5)
-        except (OSError, ChecksumError) as e:
+        except (OSError, ChecksumError) as e:  # ConnectionError, timeouts and HTTP errors are OSErrors
             raise DatasetNotFoundError(msg + f"Downloading it from {spec.url} failed: {e}\n"
                                        f"Put {spec.filename} in one of those folders or point $NEUROLATENT_DATA at it.") from None
     actual = md5sum(path)

@@ -17,7 +17,7 @@ import socket
 import time
 import traceback
 import warnings
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import numpy as np
 import pandas as pd
@@ -129,12 +129,25 @@ def _fit_config(task:dict, # key, dataset, params, models_dir, threads
 # %% ../nbs/22_grid_search.ipynb 16
 def _tuples(v): return tuple(_tuples(x) for x in v) if isinstance(v, list) else v
 
+def _model_path(path:Path, rec:dict) -> Path:
+    "The model file a record names: a plain file name in the record's own folder, else a ValueError."
+    name = rec.get("model_file")
+    inside = (isinstance(name, str) and name not in ("", ".", "..") and PurePosixPath(name).name == name
+              and PureWindowsPath(name).name == name)
+    if inside and (path.parent / name).is_symlink():
+        inside = (path.parent / name).resolve().parent == path.parent.resolve()
+    if not inside:
+        raise ValueError(f"{path} names model_file {name!r}, which is outside {path.parent}: a grid-search record may only "
+                         "name a file in its own folder. The record was edited or copied from elsewhere; delete it to fit "
+                         "that configuration again.")
+    return path.parent / name
+
 def _read_record(path:Path) -> dict|None:
     "The record at `path` if it is a complete grid-search record with its model beside it, else None."
     try: rec = json.loads(path.read_text())
     except (OSError, ValueError): return None
     if not isinstance(rec, dict) or rec.get("format") != _RECORD_FORMAT or rec.get("key") != path.stem: return None
-    if not (path.parent / rec.get("model_file", "")).is_file(): return None
+    if not _model_path(path, rec).is_file(): return None
     rec["params"] = {k: _tuples(v) for k, v in rec["params"].items()}  # JSON turned tuples into lists
     return rec
 
@@ -205,7 +218,7 @@ def _describe(t) -> str: return f"dataset {t['dataset']!r}, {t['params']} (key {
 class GridSearch:
     "Fit `CEBRA` over a grid of parameters × datasets; resumable, with loky, sequential or dask backends."
     def __init__(self):
-        self.models_dir_, self.records_, self.failures_ = None, [], []
+        self.models_dir_, self.sweep_id_, self.records_, self.failures_ = None, None, [], []
 
     def __repr__(self):
         where = f", models_dir={str(self.models_dir_)!r}" if self.models_dir_ else ""
@@ -257,36 +270,97 @@ def _run_dask(todo, data, n_jobs, client):
 
 _BACKENDS = {"sequential": _run_sequential, "loky": _run_loky, "dask": _run_dask}
 
-# %% ../nbs/22_grid_search.ipynb 23
+# %% ../nbs/22_grid_search.ipynb 24
+_MANIFEST, _MANIFEST_FORMAT = "neurolatent-sweep.json", "neurolatent.GridSearch.sweep"
+
+def _sweep_id(keys) -> str: # 16 hex digits
+    "The fingerprint of a sweep: a hash of its configuration keys, so of its datasets, their data and its configurations."
+    return hashlib.sha256("\n".join(sorted(set(keys))).encode()).hexdigest()[:16]
+
+def _claim(folder:Path, # the sweep's models_dir (need not exist yet)
+           sweep:str, # `_sweep_id` of this sweep
+           fingerprints:dict, # {dataset name: data_fingerprint}
+           keys:set, # this sweep's configuration keys
+           extend:bool, # add this sweep to a folder that holds another one
+          ) -> dict|None: # the manifest to write, or None when it is unchanged
+    "Check that `folder` holds no other sweep (or, with `extend`, none on other data of the same name)."
+    path = folder / _MANIFEST
+    if not path.exists():
+        foreign = [p.stem for p in folder.glob("*.json") if p.stem not in keys and (r := _read_record(p)) is not None]
+        if foreign:  # a folder from before manifests: say so, keep its records
+            if not extend:
+                raise ValueError(f"models_dir {folder} already holds {len(foreign)} configuration(s) of another grid search "
+                                 f"(e.g. {foreign[0]}). Choose another models_dir for this sweep, or pass extend=True to add "
+                                 "its configurations to that folder.")
+        return {"format": _MANIFEST_FORMAT, "format_version": 1, "sweeps": [sweep], "datasets": fingerprints}
+    try:
+        m = json.loads(path.read_text())
+        if m.get("format") != _MANIFEST_FORMAT or not isinstance(m.get("sweeps"), list): raise ValueError
+    except (OSError, ValueError, AttributeError):
+        raise ValueError(f"{path} is not a readable grid-search manifest; choose another models_dir, or delete the "
+                         "file if the folder holds only this sweep.") from None
+    clash = sorted(n for n, fp in fingerprints.items() if n in m["datasets"] and m["datasets"][n] != fp)
+    if clash:
+        raise ValueError(f"models_dir {folder} holds a grid search on different data under the dataset name(s) {clash}. "
+                         "Choose another models_dir for this sweep (or give the new data another name), so that results "
+                         "of different data are never mixed.")
+    if sweep in m["sweeps"]: return None  # the same sweep again: resume
+    if not extend:
+        raise ValueError(f"models_dir {folder} holds another grid search (sweep {', '.join(m['sweeps'])} on "
+                         f"{sorted(m['datasets'])}); this sweep ({sweep}) has other configurations or datasets. Choose "
+                         "another models_dir for it, or pass extend=True to add its configurations to that folder.")
+    return dict(m, sweeps=m["sweeps"] + [sweep], datasets={**m["datasets"], **fingerprints})
+
+# %% ../nbs/22_grid_search.ipynb 25
+def _check_run_args(backend, n_jobs, client, errors, verbose, extend, models_dir) -> Path:
+    "Raise for a bad argument of `fit_models`; the models folder as a Path."
+    if backend not in _BACKENDS: raise ValueError(f"backend must be one of {', '.join(map(repr, _BACKENDS))}, got {backend!r}.")
+    if errors not in ("raise", "warn"): raise ValueError(f"errors must be 'raise' or 'warn', got {errors!r}.")
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0):
+        raise ValueError(f"n_jobs must be a non-zero integer or None, got {n_jobs!r}.")
+    if backend == "sequential" and n_jobs not in (None, 1):
+        raise ValueError(f"backend='sequential' fits one configuration at a time; n_jobs={n_jobs} needs backend='loky'.")
+    if backend == "dask" and n_jobs is not None:
+        raise ValueError("n_jobs= is not used by backend='dask': the cluster's workers set the parallelism.")
+    if client is not None and backend != "dask": raise ValueError(f"client= is used by backend='dask' only, not {backend!r}.")
+    for name, flag in (("verbose", verbose), ("extend", extend)):
+        if not isinstance(flag, (bool, np.bool_)): raise TypeError(f"{name} must be True or False, got {flag!r}.")
+    if not isinstance(models_dir, (str, os.PathLike)) or not str(models_dir).strip():
+        raise TypeError(f"models_dir must be a folder path, got {models_dir!r}.")
+    folder = Path(models_dir)
+    if folder.exists() and not folder.is_dir(): raise NotADirectoryError(f"models_dir {folder} is a file, not a folder.")
+    return folder
+
 def fit_models(self:GridSearch,
                datasets:dict, # {name: X} or {name: (X, y, ...)}: (T, N) neural data and labels as for `CEBRA.fit`
                params:dict, # CEBRA parameters: a list is a grid axis, anything else one fixed value
-               models_dir="saved_models", # folder for the models and records (created; shared by all workers)
+               models_dir="saved_models", # folder for the models and records (created; shared by all workers; one sweep per folder)
                backend:str="loky", # 'loky' (processes on this machine), 'sequential' or 'dask'
                n_jobs:int|None=None, # loky worker processes (None: one per CPU core)
                client=None, # dask: a `distributed.Client` or scheduler address (None: the active client)
                errors:str="raise", # after the sweep, 'raise' or 'warn' about configurations that failed
                verbose:bool=True, # show a progress bar over configurations
+               extend:bool=False, # `models_dir` holds another sweep: add this one's configurations to it instead of refusing
               ) -> GridSearch:
     "Fit every configuration of `params` on every dataset, skipping those already finished in `models_dir`."
-    if backend not in _BACKENDS: raise ValueError(f"backend must be one of {', '.join(map(repr, _BACKENDS))}, got {backend!r}.")
-    if errors not in ("raise", "warn"): raise ValueError(f"errors must be 'raise' or 'warn', got {errors!r}.")
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0):
-        raise ValueError(f"n_jobs must be a non-zero integer or None, got {n_jobs!r}.")
-    if client is not None and backend != "dask": raise ValueError(f"client= is used by backend='dask' only, not {backend!r}.")
+    folder = _check_run_args(backend, n_jobs, client, errors, verbose, extend, models_dir)
     grid = expand_params(params)
     data = _check_datasets(datasets)
     _check_grid(grid, data)
-    folder = Path(models_dir); folder.mkdir(parents=True, exist_ok=True)
-    tasks = {}
+    tasks, fingerprints = {}, {}
     for name, arrays in data.items():
-        fp = data_fingerprint(*arrays)
+        fp = fingerprints[name] = data_fingerprint(*arrays)
         for p in grid:
             k = config_key(name, p, fp)
             tasks.setdefault(k, {"key": k, "dataset": name, "params": p, "models_dir": str(folder.resolve())})
+    sweep = _sweep_id(tasks)
+    manifest = _claim(folder, sweep, fingerprints, set(tasks), extend)
     done = {k: r for k in tasks if (r := _read_record(folder / f"{k}.json")) is not None}
+    folder.mkdir(parents=True, exist_ok=True)  # every check has passed: only now is anything written
+    if manifest is not None:
+        with atomic_path(folder / _MANIFEST) as tmp: tmp.write_text(json.dumps(manifest, indent=1))
     todo = [t for k, t in tasks.items() if k not in done]
-    self.models_dir_, self.failures_ = folder, []
+    self.models_dir_, self.sweep_id_, self.failures_ = folder, sweep, []
     self.n_skipped_, self.n_fitted_ = len(done), 0
     bar = tqdm(total=len(tasks), initial=len(done), disable=not verbose, desc="GridSearch", unit="fit")
     try:
@@ -316,7 +390,7 @@ def fit_models(self:GridSearch,
     return self
 GridSearch.fit_models = fit_models
 
-# %% ../nbs/22_grid_search.ipynb 25
+# %% ../nbs/22_grid_search.ipynb 27
 _RESULT_COLUMNS = ("loss", "goodness_of_fit", "iterations", "fit_seconds", "key")
 
 def _records(self:GridSearch, models_dir) -> tuple[Path, list]:

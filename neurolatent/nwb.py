@@ -5,7 +5,11 @@
 # %% ../nbs/03_nwb.ipynb 3
 from __future__ import annotations
 
+import contextlib
 import importlib
+import sys
+import threading
+import types
 import urllib.parse
 import warnings
 from datetime import datetime, timedelta, timezone
@@ -20,7 +24,7 @@ from pynwb.base import ImageReferences, Images
 from pynwb.image import GrayscaleImage, ImageSeries, IndexSeries
 from pynwb.ophys import DfOverF, ImageSegmentation, OpticalChannel, RoiResponseSeries
 
-from .data import reachable
+from .data import HTTP_TIMEOUT, check_https_url, reachable
 
 # %% auto 0
 __all__ = ['DANDI_API', 'write_movie_fixture', 'NWBHandle', 'open_nwb', 'dandi_url', 'dandi_download', 'stream_nwb', 'dff_traces',
@@ -157,6 +161,8 @@ class NWBHandle:
 def open_nwb(path:str|Path, # a local `.nwb` file
             ) -> NWBHandle:
     "Open a local NWB file read-only without loading its data; `with open_nwb(path) as nwb:` closes it on exit."
+    if isinstance(path, str) and "://" in path:
+        raise ValueError(f"{path!r} is a URL; open_nwb reads local files. Stream it with stream_nwb(url), or download it first.")
     path = Path(path).expanduser()
     if not path.exists():
         raise FileNotFoundError(f"No NWB file at {path} (absolute path {path.absolute()}); "
@@ -180,6 +186,7 @@ def open_nwb(path:str|Path, # a local `.nwb` file
 # %% ../nbs/03_nwb.ipynb 20
 DANDI_API = "https://api.dandiarchive.org/api"  # the DANDI archive's REST API
 _EXISTING = ("overwrite-different", "refresh", "skip", "overwrite", "error")  # the dandi client's `existing` modes
+_NET_TRIES = 2  # network failures in a row (no answer within the timeout, connection lost) after which a call gives up
 
 def _require(module:str, extra:str="dandi"):
     "Import the optional `module`, or raise an ImportError naming the extra that installs it."
@@ -202,6 +209,11 @@ def _asset_path(asset_path) -> str:
                          f"'sub-389014/sub-389014_ses-20180705T152908_behavior+image+ophys.nwb', got {asset_path!r}")
     return p
 
+def _timeout(timeout) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < float("inf"):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
 def _check_online(url, what):
     "Raise ConnectionError within seconds if `url`'s host cannot be reached, saying what could not be done."
     why = reachable(url)
@@ -209,6 +221,35 @@ def _check_online(url, what):
         raise ConnectionError(f"Cannot reach {urllib.parse.urlsplit(url).hostname} to {what} ({why}). Check the "
                               "network connection (and that NEUROLATENT_OFFLINE is not set), or copy the file here "
                               "another way and open it with open_nwb(path).")
+
+def _guard(request, timeout, give_up=ConnectionError):
+    "`requests.Session.request` with a default `timeout`, raising `give_up` after `_NET_TRIES` network failures in a row."
+    import requests
+    failures = [0]
+    def guarded(self, method, url, *args, **kw):
+        if not args and kw.get("timeout") is None: kw["timeout"] = timeout
+        try: response = request(self, method, url, *args, **kw)
+        except (requests.ConnectionError, requests.Timeout) as e:
+            failures[0] += 1
+            if failures[0] >= _NET_TRIES:  # an exception the dandi client and remfile do not retry
+                raise give_up(f"no answer from {urllib.parse.urlsplit(url).hostname} after {failures[0]} tries of at "
+                              f"most {timeout:g} s ({type(e).__name__}: {e})") from None
+            raise
+        failures[0] = 0
+        return response
+    return guarded
+
+_PATCH_LOCK = threading.RLock()
+
+@contextlib.contextmanager
+def _http_guard(timeout):
+    "Inside the block, every `requests` call without a timeout of its own (the dandi client's, remfile's) gets one."
+    import requests
+    with _PATCH_LOCK:  # one patch at a time; nested blocks wrap and unwrap in order
+        plain = requests.Session.request
+        requests.Session.request = _guard(plain, timeout)
+        try: yield
+        finally: requests.Session.request = plain
 
 def _dandi_asset(dandiset_id, asset_path, version, api_url):
     "The `dandi` client's RemoteAsset for `asset_path` of `dandiset_id` at `version`."
@@ -219,46 +260,93 @@ def _dandi_asset(dandiset_id, asset_path, version, api_url):
         raise FileNotFoundError(f"DANDI has no asset {asset_path!r} in dandiset {dandiset_id} (version "
                                 f"{version or 'latest'}): {e}") from None
 
+@contextlib.contextmanager
+def _dandi_call(api_url, what, timeout):
+    "Check `api_url` and the network, then run the block under `_http_guard`, turning network errors into ConnectionError."
+    check_https_url(api_url, "api_url")
+    _check_online(api_url, what)
+    requests = _require("requests")
+    try:
+        with _http_guard(timeout): yield
+    except (requests.RequestException, ConnectionError) as e:
+        raise ConnectionError(f"DANDI at {urllib.parse.urlsplit(api_url).hostname} failed to {what}: {e}") from None
+    except RuntimeError as e:  # the dandi client's own message when its first request (the server's info) fails
+        if not isinstance(e.__context__, (requests.RequestException, ConnectionError)): raise
+        raise ConnectionError(f"DANDI at {urllib.parse.urlsplit(api_url).hostname} failed to {what}: {e.__context__}") from None
+
 def dandi_url(dandiset_id:str|int, # the dandiset, e.g. '000036'
               asset_path:str, # the file inside it, e.g. 'sub-389014/sub-389014_ses-..._behavior+image+ophys.nwb'
               version:str|None=None, # a published version such as '0.220510.1712', 'draft', or None for the latest
-              api_url:str=DANDI_API, # the archive's API
+              api_url:str=DANDI_API, # the archive's API (https:// only)
+              timeout:float=HTTP_TIMEOUT, # s each request may wait for the archive
              ) -> str:
     "The direct (redirect-free) HTTPS URL of a DANDI asset's content, for `stream_nwb`."
-    did, path = _dandiset_id(dandiset_id), _asset_path(asset_path)
-    _check_online(api_url, f"look up {path} in dandiset {did}")
-    return _dandi_asset(did, path, version, api_url).get_content_url(follow_redirects=1, strip_query=True)
+    did, path, timeout = _dandiset_id(dandiset_id), _asset_path(asset_path), _timeout(timeout)
+    with _dandi_call(api_url, f"look up {path} in dandiset {did}", timeout):
+        return _dandi_asset(did, path, version, api_url).get_content_url(follow_redirects=1, strip_query=True)
 
 def dandi_download(dandiset_id:str|int, # the dandiset, e.g. '000036'
                    asset_path:str, # the file inside it, e.g. 'sub-389014/sub-389014_ses-..._behavior+image+ophys.nwb'
                    dest:str|Path=".", # directory to download into
                    version:str|None=None, # a published version, 'draft', or None for the latest
                    existing:str="overwrite-different", # a file already in `dest`: check its checksum ('skip': trust it)
-                   api_url:str=DANDI_API, # the archive's API
+                   api_url:str=DANDI_API, # the archive's API (https:// only)
+                   timeout:float=HTTP_TIMEOUT, # s each request may wait for the archive
                   ) -> Path:
     "Download one DANDI asset into `dest` with the `dandi` client (checksum-verified, resumable); return its path."
-    did, path = _dandiset_id(dandiset_id), _asset_path(asset_path)
+    did, path, timeout = _dandiset_id(dandiset_id), _asset_path(asset_path), _timeout(timeout)
     if existing not in _EXISTING: raise ValueError(f"existing must be one of {_EXISTING}, got {existing!r}")
     dest = Path(dest).expanduser()
+    if dest.exists() and not dest.is_dir(): raise NotADirectoryError(f"dest={str(dest)!r} is a file; pass a folder to download into")
     target = dest / PurePosixPath(path).name
     if existing == "skip" and target.is_file(): return target
-    _check_online(api_url, f"download {path} of dandiset {did}")
+    check_https_url(api_url, "api_url")
     download = _require("dandi.download")
-    asset = _dandi_asset(did, path, version, api_url)
-    dest.mkdir(parents=True, exist_ok=True)
-    download.download(asset.api_url, dest, existing=existing)
+    with _dandi_call(api_url, f"download {path} of dandiset {did}", timeout):
+        asset = _dandi_asset(did, path, version, api_url)
+        dest.mkdir(parents=True, exist_ok=True)
+        download.download(asset.api_url, dest, existing=existing)
     if not target.is_file():
         raise FileNotFoundError(f"the dandi client finished without writing {target}; see its messages above.")
     return target
 
-def stream_nwb(url:str, # HTTP(S) URL of an NWB file that serves byte ranges, e.g. from `dandi_url`
+def _remote_size(url, timeout) -> int:
+    "The size in bytes of the file at `url`, from one byte-range request; raises unless the server serves ranges."
+    import requests
+    with requests.get(url, headers={"Range": "bytes=0-0"}, stream=True, timeout=timeout) as r:
+        if r.status_code == 404: raise FileNotFoundError(f"{url}: the server has no such file (HTTP 404)")
+        if r.status_code == 200:
+            raise ValueError(f"{url}: the server ignores byte ranges, so the file cannot be streamed; download it and use open_nwb")
+        if r.status_code != 206: raise ConnectionError(f"{url}: HTTP {r.status_code} {r.reason}")
+        total = r.headers.get("Content-Range", "").rpartition("/")[2]
+        if not total.isdigit(): raise ValueError(f"{url}: the server sent no file size (Content-Range {r.headers.get('Content-Range')!r})")
+        return int(total)
+
+def _give_up_class(remfile_module):
+    "An exception remfile does not retry (its permanent-error class, when it has one) that is also a ConnectionError."
+    permanent = getattr(remfile_module, "_PermanentHTTPError", None)
+    return type("StreamGaveUp", (permanent, ConnectionError), {}) if permanent else ConnectionError
+
+def stream_nwb(url:str, # https:// URL of an NWB file that serves byte ranges, e.g. from `dandi_url`
+               timeout:float=HTTP_TIMEOUT, # s each request may wait for the server
               ) -> NWBHandle:
     "Open a remote NWB file read-only without downloading it (remfile + h5py); use like `open_nwb`."
-    if not str(url).startswith(("http://", "https://")):
-        raise ValueError(f"stream_nwb needs an http(s) URL, got {url!r}; open local files with open_nwb(path).")
+    if isinstance(url, (str, Path)) and "://" not in str(url):
+        raise ValueError(f"stream_nwb needs an https:// URL, got {str(url)!r}; open local files with open_nwb(path).")
+    check_https_url(url, "stream_nwb url")
+    timeout = _timeout(timeout)
     _check_online(url, f"stream {url}")
-    remfile = _require("remfile")
-    remote = remfile.File(url)
+    remfile, requests = _require("remfile"), _require("requests")
+    try:
+        with _http_guard(timeout):
+            size = _remote_size(url, timeout)
+            try: remote = remfile.File(url, _size=size)  # the size is known: remfile need not ask (and retry) again
+            except TypeError: remote = remfile.File(url)  # a remfile without `_size`
+    except requests.RequestException as e:
+        raise ConnectionError(f"Cannot stream {url}: {type(e).__name__}: {e}") from None
+    give_up = _give_up_class(sys.modules.get("remfile.RemFile"))
+    if getattr(remote, "session", None) is not None:  # every later read: the same timeout, and no long retry loop
+        remote.session.request = types.MethodType(_guard(requests.Session.request, timeout, give_up), remote.session)
     try:
         h5 = h5py.File(remote, "r")
     except OSError as e:
