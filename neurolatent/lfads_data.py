@@ -5,10 +5,15 @@
 # %% ../nbs/30a_lfads_data.ipynb 2
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import math
+import numbers
 import os
-from dataclasses import asdict, dataclass
+import zipfile
+import zlib
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import jax
@@ -16,14 +21,45 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .core import atomic_path, check_array, check_random_state
+from .core import atomic_path, check_archive, check_array, check_positive_int, check_random_state
 
 # %% auto 0
-__all__ = ['IntegratorConfig', 'integrator_inputs', 'init_vrnn', 'vrnn_run', 'integrator_loss', 'train_integrator',
-           'line_attractor_starts', 'spikify', 'IntegratorData', 'make_integrator_data', 'cache_dir',
-           'atomic_write_bytes', 'save_integrator_data', 'read_integrator_data', 'load_integrator_data']
+__all__ = ['check_config_field', 'IntegratorConfig', 'integrator_inputs', 'init_vrnn', 'vrnn_run', 'integrator_loss',
+           'train_integrator', 'line_attractor_starts', 'spikify', 'IntegratorData', 'make_integrator_data',
+           'cache_dir', 'atomic_write_bytes', 'read_npz', 'read_json', 'check_json_keys', 'config_from_dict',
+           'save_integrator_data', 'read_integrator_data', 'load_integrator_data']
 
 # %% ../nbs/30a_lfads_data.ipynb 5
+def _bound(x) -> str: return "2**32" if x == 2**32 else f"{x:g}"
+
+def _range_text(kind, lo=None, hi=None, lo_open=False, hi_open=False) -> str:
+    "How a legal range reads in a message: 'an integer ≥ 1', 'a finite number > 0', 'a number in (0, 1]'."
+    if lo is not None and hi is not None:
+        return f"{'an integer' if kind is int else 'a number'} in {'(' if lo_open else '['}{_bound(lo)}, {_bound(hi)}{')' if hi_open else ']'}"
+    head = "an integer" if kind is int else "a finite number"
+    return head if lo is None else f"{head} {'>' if lo_open else '≥'} {_bound(lo)}"
+
+def check_config_field(obj, # a frozen dataclass instance, from its `__post_init__`
+                       name:str, # the field
+                       kind:type, # int or float
+                       lo=None, # lower bound (None: unbounded)
+                       hi=None, # upper bound (None: unbounded)
+                       lo_open:bool=False, # exclude `lo` itself
+                       hi_open:bool=False, # exclude `hi` itself
+                       why:str="", # what the field is, for the message
+                      ):
+    "Check one field's type and range, raising a TypeError/ValueError that names the field, the value and the range; store it as a plain int/float."
+    v, cls = getattr(obj, name), type(obj).__name__
+    rng = _range_text(kind, lo, hi, lo_open, hi_open) + (f" ({why})" if why else "")
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral if kind is int else numbers.Real):
+        raise TypeError(f"{cls}.{name} must be {rng}, got {v!r} of type {type(v).__name__}.")
+    try: x = kind(v)
+    except OverflowError: x = math.inf
+    if ((kind is float and not math.isfinite(x)) or (lo is not None and (x <= lo if lo_open else x < lo))
+            or (hi is not None and (x >= hi if hi_open else x > hi))):
+        raise ValueError(f"{cls}.{name} must be {rng}, got {v!r}.")
+    object.__setattr__(obj, name, x)   # np.int64(5) → 5, 1 → 1.0 for a float field: the same number, JSON-able
+
 @dataclass(frozen=True)
 class IntegratorConfig:
     "Everything that determines the integrator-RNN data set; its `key()` names the cache file."
@@ -44,6 +80,25 @@ class IntegratorConfig:
     train_fraction:float=0.9 # fraction of trials used to train LFADS
     seed:int=0 # the one seed everything is derived from
 
+    def __post_init__(self):
+        c = functools.partial(check_config_field, self)
+        c("n_hidden", int, 1, why="RNN units"); c("n_time", int, 1, why="time bins per trial")
+        c("duration", float, 0, lo_open=True, why="trial length in s")
+        for f in ("bias_scale", "noise_scale", "param_scale"): c(f, float, 0, why="a standard deviation or gain")
+        c("train_steps", int, 1, why="optimisation steps"); c("batch_size", int, 1, why="trials per batch")
+        c("step_size", float, 0, lo_open=True, why="the learning rate")
+        c("decay_factor", float, 0, 1, lo_open=True, why="the learning-rate multiplier per step; 1 = no decay")
+        c("max_grad_norm", float, 0, lo_open=True, why="the gradient-clipping threshold")
+        c("l2reg", float, 0, why="a penalty weight")
+        c("n_trials", int, 2, why="trials generated: at least one to train and one to evaluate")
+        c("max_firing_rate", float, 0, lo_open=True, why="spikes/s")
+        c("train_fraction", float, 0, 1, lo_open=True, hi_open=True, why="the fraction of trials that train LFADS")
+        c("seed", int, 0, 2**32, hi_open=True)
+        n_train = int(round(self.train_fraction * self.n_trials))
+        if not 1 <= n_train <= self.n_trials - 1:
+            raise ValueError(f"IntegratorConfig.train_fraction={self.train_fraction} of n_trials={self.n_trials} leaves "
+                             f"{n_train} training and {self.n_trials - n_train} evaluation trials; both need at least one.")
+
     @property
     def dt(self) -> float: return self.duration / self.n_time
 
@@ -52,19 +107,23 @@ class IntegratorConfig:
         blob = json.dumps(asdict(self), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
-# %% ../nbs/30a_lfads_data.ipynb 9
+# %% ../nbs/30a_lfads_data.ipynb 10
+def _check_cfg(cfg):
+    if not isinstance(cfg, IntegratorConfig): raise TypeError(f"cfg must be an IntegratorConfig, got {type(cfg).__name__}.")
+
 def integrator_inputs(key, # a `jax.random` key
                       n_trials:int, # trials to draw
                       cfg:IntegratorConfig=IntegratorConfig(), # task parameters
                      ):
     "Inputs `(K, T, 1)` (drift + white noise) and targets `(K, T, 1)` (their running sum)."
+    check_positive_int(n_trials, "n_trials"); _check_cfg(cfg)
     kb, kn = jax.random.split(key)
     bias = cfg.bias_scale * jax.random.normal(kb, (n_trials, 1, 1))
     noise = cfg.noise_scale / np.sqrt(cfg.dt) * jax.random.normal(kn, (n_trials, cfg.n_time, 1))
     inputs = bias + noise
     return inputs, jnp.cumsum(inputs, axis=1)
 
-# %% ../nbs/30a_lfads_data.ipynb 13
+# %% ../nbs/30a_lfads_data.ipynb 14
 def init_vrnn(key, # a `jax.random` key
               n_in:int=1, # input dimensions
               n_hidden:int=100, # units
@@ -94,7 +153,7 @@ def vrnn_run(params:dict, # from `init_vrnn`
     hs = jnp.swapaxes(hs, 0, 1)
     return hs, hs @ params["wO"] + params["bO"]
 
-# %% ../nbs/30a_lfads_data.ipynb 17
+# %% ../nbs/30a_lfads_data.ipynb 18
 def integrator_loss(params:dict, # RNN parameters
                     inputs, # (K, T, 1) inputs
                     targets, # (K, T, 1) running sums
@@ -114,6 +173,7 @@ def train_integrator(cfg:IntegratorConfig=IntegratorConfig(), # task and optimis
                      chunk:int=500, # steps per compiled call
                     ):
     "Train the integrator RNN from `cfg.seed`; return its parameters and the per-step training loss."
+    _check_cfg(cfg); check_positive_int(chunk, "chunk")
     key = jax.random.PRNGKey(check_random_state(cfg.seed))
     kinit, kdata = jax.random.split(key)
     params = init_vrnn(kinit, 1, cfg.n_hidden, 1, cfg.param_scale)
@@ -136,9 +196,13 @@ def train_integrator(cfg:IntegratorConfig=IntegratorConfig(), # task and optimis
         steps = jnp.arange(start, min(start + chunk, cfg.train_steps))
         params, opt_state, l = run(params, opt_state, steps)
         losses.append(l)
-    return params, np.asarray(jnp.concatenate(losses))
+    losses = np.asarray(jnp.concatenate(losses))
+    if not np.isfinite(losses).all():
+        raise FloatingPointError(f"The integrator RNN's training diverged: its loss is non-finite from step "
+                                 f"{int(np.argmin(np.isfinite(losses)))}; lower IntegratorConfig.step_size (now {cfg.step_size:g}).")
+    return params, losses
 
-# %% ../nbs/30a_lfads_data.ipynb 22
+# %% ../nbs/30a_lfads_data.ipynb 23
 def line_attractor_starts(params:dict, # a trained integrator RNN
                           key, # a `jax.random` key
                           n_trials:int, # starts to draw
@@ -146,12 +210,13 @@ def line_attractor_starts(params:dict, # a trained integrator RNN
                           settle:int=25, # bins run without input after the warm-up trial
                          ):
     "`(K, n)` starting states on the line attractor: the ends of random warm-up trials, left to settle without input."
+    check_positive_int(n_trials, "n_trials"); check_positive_int(settle, "settle")
     u, _ = integrator_inputs(key, n_trials, cfg)
     hs, _ = vrnn_run(params, u)
     hs, _ = vrnn_run(params, jnp.zeros((n_trials, settle, 1)), h0=hs[:, -1])
     return hs[:, -1]
 
-# %% ../nbs/30a_lfads_data.ipynb 26
+# %% ../nbs/30a_lfads_data.ipynb 27
 def spikify(rates, # (..., N) rates as a fraction of `max_firing_rate`, in [0, 1]
             dt:float=1/25, # bin width in s
             max_firing_rate:float=80.0, # spikes/s at fraction 1
@@ -162,12 +227,12 @@ def spikify(rates, # (..., N) rates as a fraction of `max_firing_rate`, in [0, 1
     if r.min() < 0 or r.max() > 1:
         raise ValueError(f"rates must be fractions of max_firing_rate in [0, 1], got range [{r.min():.3g}, {r.max():.3g}]; "
                          "map tanh states h with (h + 1) / 2 first.")
-    if dt <= 0 or max_firing_rate <= 0:
-        raise ValueError(f"dt and max_firing_rate must be positive, got dt={dt}, max_firing_rate={max_firing_rate}.")
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) and v > 0 for v in (dt, max_firing_rate)):
+        raise ValueError(f"dt and max_firing_rate must be positive, finite numbers, got dt={dt!r}, max_firing_rate={max_firing_rate!r}.")
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     return rng.poisson(r * max_firing_rate * dt).astype(np.int32)
 
-# %% ../nbs/30a_lfads_data.ipynb 30
+# %% ../nbs/30a_lfads_data.ipynb 31
 _FIELDS = ("spikes", "rates", "hiddens", "inputs", "outputs", "targets", "h0", "readout0")
 
 @dataclass
@@ -204,8 +269,7 @@ class IntegratorData:
 def make_integrator_data(cfg:IntegratorConfig=IntegratorConfig(), # generation parameters
                         ) -> IntegratorData:
     "Train the integrator RNN and generate `cfg.n_trials` spiking trials from `cfg.seed` (no cache)."
-    if not 0 < cfg.train_fraction < 1: raise ValueError(f"train_fraction must be in (0, 1), got {cfg.train_fraction}.")
-    if cfg.n_trials < 2: raise ValueError(f"n_trials must be at least 2, got {cfg.n_trials}.")
+    _check_cfg(cfg)   # its fields were checked when it was built
     params, _ = train_integrator(cfg)
     key = jax.random.fold_in(jax.random.PRNGKey(check_random_state(cfg.seed)), 1)
     kstart, kin = jax.random.split(key)
@@ -222,7 +286,9 @@ def make_integrator_data(cfg:IntegratorConfig=IntegratorConfig(), # generation p
                           f32(targets), f32(h0), f32(h0 @ params["wO"] + params["bO"])[:, 0],
                           np.sort(perm[:n_train]), np.sort(perm[n_train:]), cfg)
 
-# %% ../nbs/30a_lfads_data.ipynb 32
+# %% ../nbs/30a_lfads_data.ipynb 33
+_DATA_FORMAT = "neurolatent.lfads_data/1"
+
 def cache_dir(path:str|os.PathLike|None=None, # explicit directory; default `$NEUROLATENT_CACHE` or `~/.cache/neurolatent`
              ) -> Path:
     "The cache directory (created if missing)."
@@ -237,6 +303,57 @@ def atomic_write_bytes(dest:str|os.PathLike, # final path
     with atomic_path(dest) as tmp, open(tmp, "wb") as f:
         write(f); f.flush(); os.fsync(f.fileno())
 
+_READ_ERRORS = (ValueError, OSError, EOFError, KeyError, IndexError, TypeError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error)
+
+def read_npz(path:str|os.PathLike, # an `.npz` file
+             what:str, # what it should be, for messages ("neurolatent integrator data file (.npz)")
+            ) -> dict:
+    "Every array of the `.npz` at `path`, read without pickle after `check_archive`; anything unreadable is a ValueError naming `path`."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path} does not exist (or is not a file): no {what} there.")
+    check_archive(path, what)
+    try:
+        with np.load(path, allow_pickle=False) as z: arrays = {k: z[k] for k in z.files}
+    except _READ_ERRORS as e:   # a damaged member (CRC, header), or an object array, which would need pickle
+        raise ValueError(f"{path} is not a readable {what}: {type(e).__name__}: {e}") from None
+    odd = sorted(k for k, v in arrays.items() if not isinstance(v, np.ndarray))
+    if odd: raise ValueError(f"{path} is not a {what}: its members {odd} are not .npy arrays.")
+    return arrays
+
+def read_json(path:str|os.PathLike, # a JSON file
+              what:str, # what it should be, for messages
+             ) -> dict:
+    "The JSON object in `path`; a missing file is a FileNotFoundError, an empty or malformed one a ValueError naming `path`."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path} ({what}) is missing.")
+    try: text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e: raise ValueError(f"{path} ({what}) is not UTF-8 text: {e}.") from None
+    if not text.strip(): raise ValueError(f"{path} ({what}) is empty. Was the save interrupted?")
+    try: obj = json.loads(text)
+    except json.JSONDecodeError as e: raise ValueError(f"{path} ({what}) is not valid JSON: {e}.") from None
+    if not isinstance(obj, dict): raise ValueError(f"{path} ({what}) must hold a JSON object, got a {type(obj).__name__}.")
+    return obj
+
+def check_json_keys(obj:dict, # a parsed JSON object
+                    required:tuple, # keys it must have (and the only ones it may have)
+                    where:str, # the file (and entry) it came from, for messages
+                   ):
+    "Raise a ValueError naming `where` and the keys unless `obj` has exactly the `required` keys."
+    if not isinstance(obj, dict): raise ValueError(f"{where} must be a JSON object, got {obj!r}.")
+    missing, unknown = [k for k in required if k not in obj], sorted(set(obj) - set(required))
+    if missing or unknown:
+        raise ValueError(f"{where} has " + " and ".join(([f"missing keys {missing}"] if missing else []) +
+                                                        ([f"unknown keys {unknown}"] if unknown else [])) + f" (expected exactly {list(required)}).")
+
+def config_from_dict(cls, # a config dataclass
+                     d:dict, # its fields as read from a file
+                     where:str, # the file (and entry) it came from, for messages
+                    ):
+    "`cls(**d)`, with unknown, missing or out-of-range fields reported as a ValueError naming `where`."
+    check_json_keys(d, tuple(f.name for f in fields(cls)), where)
+    try: return cls(**d)
+    except (TypeError, ValueError) as e: raise ValueError(f"{where} is not a valid {cls.__name__}: {e}") from None
+
 def save_integrator_data(data:IntegratorData, # the trials to store
                          path:str|os.PathLike, # destination `.npz`; the config goes to `<path>.json`
                         ):
@@ -244,19 +361,33 @@ def save_integrator_data(data:IntegratorData, # the trials to store
     path = Path(path)
     arrays = {f: getattr(data, f) for f in _FIELDS + ("train_idx", "eval_idx")}
     atomic_write_bytes(path, lambda f: np.savez(f, **arrays))
-    meta = dict(format="neurolatent.lfads_data/1", config=asdict(data.config), key=data.config.key())
+    meta = dict(format=_DATA_FORMAT, config=asdict(data.config), key=data.config.key())
     atomic_write_bytes(path.with_suffix(".json"), lambda f: f.write(json.dumps(meta, indent=1).encode()))
 
 def read_integrator_data(path:str|os.PathLike, # an `.npz` written by `save_integrator_data`
                         ) -> IntegratorData:
     "Load trials stored by `save_integrator_data` (no pickle)."
     path = Path(path)
-    meta = json.loads(path.with_suffix(".json").read_text())
-    cfg = IntegratorConfig(**meta["config"])
-    with np.load(path, allow_pickle=False) as z:
-        missing = [f for f in _FIELDS + ("train_idx", "eval_idx") if f not in z.files]
-        if missing: raise ValueError(f"{path} is not an integrator data file: missing {missing}.")
-        return IntegratorData(*(z[f] for f in _FIELDS), z["train_idx"], z["eval_idx"], cfg)
+    side = path.with_suffix(".json")
+    meta = read_json(side, f"the JSON config of {path.name}")
+    if meta.get("format") != _DATA_FORMAT:
+        raise ValueError(f"{side} is not an integrator data config (format {meta.get('format')!r}, expected {_DATA_FORMAT!r}).")
+    check_json_keys(meta, ("format", "config", "key"), str(side))
+    cfg = config_from_dict(IntegratorConfig, meta["config"], f"{side} (config)")
+    z = read_npz(path, "neurolatent integrator data file (.npz)")
+    keys = _FIELDS + ("train_idx", "eval_idx")
+    missing, unknown = [f for f in keys if f not in z], sorted(set(z) - set(keys))
+    if missing or unknown: raise ValueError(f"{path} is not an integrator data file: missing {missing}, unexpected {unknown}.")
+    K = len(z["spikes"]) if z["spikes"].ndim else 0
+    ndims = dict(spikes=3, rates=3, hiddens=3, inputs=3, outputs=3, targets=3, h0=2, readout0=1, train_idx=1, eval_idx=1)
+    bad = [f"{f} {z[f].shape}" for f in keys if z[f].ndim != ndims[f] or (f in _FIELDS and len(z[f]) != K)]
+    if bad: raise ValueError(f"{path} has arrays of the wrong shape: {', '.join(bad)} (expected {K} trials first, "
+                             f"dimensions {ndims}).")
+    for f in ("train_idx", "eval_idx"):
+        if z[f].dtype.kind not in "iu" or (z[f].size and not 0 <= z[f].min() <= z[f].max() < K):
+            raise ValueError(f"{path}: {f} must hold trial indices in [0, {K}), got dtype {z[f].dtype}"
+                             + (f", range [{z[f].min()}, {z[f].max()}]." if z[f].size and z[f].dtype.kind in "iuf" else "."))
+    return IntegratorData(*(z[f] for f in _FIELDS), z["train_idx"], z["eval_idx"], cfg)
 
 def load_integrator_data(cfg:IntegratorConfig=IntegratorConfig(), # generation parameters
                          cache:str|os.PathLike|None=None, # cache directory; see `cache_dir`
@@ -266,7 +397,8 @@ def load_integrator_data(cfg:IntegratorConfig=IntegratorConfig(), # generation p
     "The integrator data for `cfg`, from the cache when present, else generated and cached."
     path = cache_dir(cache) / f"lfads_integrator_{cfg.key()}.npz"
     if path.exists() and path.with_suffix(".json").exists() and not refresh:
-        data = read_integrator_data(path)
+        try: data = read_integrator_data(path)
+        except ValueError as e: raise ValueError(f"{e} Delete the cached file or pass refresh=True to regenerate it.") from None
         if data.config == cfg:
             if verbose: print(f"loaded cached trials from {path}")
             return data

@@ -19,8 +19,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .core import atomic_path, check_array, check_random_state
-from .lfads_data import atomic_write_bytes
+from .core import atomic_path, check_array, check_positive_int, check_random_state
+from .lfads_data import atomic_write_bytes, check_config_field, check_json_keys, config_from_dict, read_json, read_npz
 
 # %% auto 0
 __all__ = ['train_step', 'LFADSConfig', 'TrainConfig', 'gru_init', 'gru_step', 'normalized_linear', 'lfads_init', 'param_count',
@@ -48,14 +48,16 @@ class LFADSConfig:
     l2reg:float=2e-5 # L2 penalty weight on all weight matrices
 
     def __post_init__(self):
-        for f in ("data_dim", "ntimesteps", "enc_dim", "con_dim", "ii_dim", "gen_dim", "factors_dim"):
-            v = getattr(self, f)
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"LFADSConfig.{f} must be a positive integer, got {v!r}.")
-        for f in ("var_min", "ic_prior_var", "ar_autocorrelation_tau", "ar_noise_variance"):
-            if not getattr(self, f) > 0: raise ValueError(f"LFADSConfig.{f} must be > 0, got {getattr(self, f)!r}.")
-        if not 0 < self.keep_rate <= 1: raise ValueError(f"LFADSConfig.keep_rate must be in (0, 1], got {self.keep_rate!r}.")
-        if self.l2reg < 0: raise ValueError(f"LFADSConfig.l2reg must be ≥ 0, got {self.l2reg!r}.")
+        c = functools.partial(check_config_field, self)
+        c("data_dim", int, 1, why="neurons"); c("ntimesteps", int, 1, why="time bins per trial")
+        for f in ("enc_dim", "con_dim", "ii_dim", "gen_dim", "factors_dim"): c(f, int, 1, why="a layer width")
+        c("var_min", float, 0, lo_open=True, why="a variance floor")
+        c("ic_prior_var", float, 0, lo_open=True, why="a variance")
+        c("ar_mean", float)
+        c("ar_autocorrelation_tau", float, 0, lo_open=True, why="a time constant in bins")
+        c("ar_noise_variance", float, 0, lo_open=True, why="a variance")
+        c("keep_rate", float, 0, 1, lo_open=True, why="a dropout keep probability; 1 disables dropout")
+        c("l2reg", float, 0, why="a penalty weight")
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -76,10 +78,23 @@ class TrainConfig:
     print_every:int=100 # steps per compiled chunk (and per progress line)
 
     def __post_init__(self):
-        if self.num_batches < 1 or self.batch_size < 1 or self.print_every < 1:
-            raise ValueError("TrainConfig.num_batches, batch_size and print_every must be ≥ 1.")
+        c = functools.partial(check_config_field, self)
+        c("num_batches", int, 1, why="training steps"); c("batch_size", int, 1, why="trials per batch")
+        c("step_size", float, 0, lo_open=True, why="the learning rate at step 0")
+        c("decay_factor", float, 0, 1, lo_open=True, why="the learning-rate multiplier per decay_steps; 1 = no decay")
+        c("decay_steps", int, 1, why="steps per decay")
+        c("max_grad_norm", float, 0, lo_open=True, why="the gradient-clipping threshold; a large value clips nothing")
+        for f in ("adam_b1", "adam_b2"): c(f, float, 0, 1, hi_open=True, why="a moment decay rate")
+        c("adam_eps", float, 0, lo_open=True, why="Adam's denominator floor; 0 divides by zero where a gradient is 0")
+        for f in ("kl_warmup_start", "kl_warmup_end"): c(f, int, 0, why="a step")
+        for f in ("kl_min", "kl_max"): c(f, float, 0, why="a KL weight")
+        c("print_every", int, 1, why="steps per compiled chunk")
         if self.kl_warmup_end < self.kl_warmup_start:
-            raise ValueError(f"kl_warmup_end ({self.kl_warmup_end}) must not precede kl_warmup_start ({self.kl_warmup_start}).")
+            raise ValueError(f"TrainConfig.kl_warmup_end={self.kl_warmup_end} must not precede kl_warmup_start={self.kl_warmup_start}: "
+                             "the KL weight rises from kl_min at kl_warmup_start to kl_max at kl_warmup_end.")
+        if self.kl_max < self.kl_min:
+            raise ValueError(f"TrainConfig.kl_max={self.kl_max} must be ≥ kl_min={self.kl_min}: the warm-up raises the KL weight "
+                             "from kl_min to kl_max (set them equal for a constant weight).")
 
     def kl_scale(self, step):
         "The KL weight at `step`: `kl_min` until the warm-up starts, linear to `kl_max` at its end."
@@ -93,7 +108,7 @@ class TrainConfig:
         return optax.chain(optax.clip_by_global_norm(self.max_grad_norm),
                            optax.adam(lr, b1=self.adam_b1, b2=self.adam_b2, eps=self.adam_eps))
 
-# %% ../nbs/30b_lfads_model.ipynb 9
+# %% ../nbs/30b_lfads_model.ipynb 11
 def _glorot(key, n_in, n_out): return jax.random.normal(key, (n_in, n_out)) / np.sqrt(n_in)
 
 def gru_init(key, # a `jax.random` key
@@ -122,7 +137,7 @@ def normalized_linear(W, # (G, F) weights; each factor's column is normalised to
     "`x @ W` with every column of `W` (one factor's weights) scaled to unit norm; no bias."
     return x @ (W / jnp.linalg.norm(W, axis=0, keepdims=True))
 
-# %% ../nbs/30b_lfads_model.ipynb 13
+# %% ../nbs/30b_lfads_model.ipynb 15
 def lfads_init(key, # a `jax.random` key
                hps:LFADSConfig=LFADSConfig(), # architecture
               ) -> dict:
@@ -142,7 +157,53 @@ def param_count(params:dict) -> int:
     "Number of scalars in a parameter tree."
     return sum(int(np.prod(x.shape)) for x in jax.tree_util.tree_leaves(params))
 
-# %% ../nbs/30b_lfads_model.ipynb 17
+# %% ../nbs/30b_lfads_model.ipynb 19
+def _flatten(tree, prefix="", leaf=np.asarray):
+    out = {}
+    for k, v in tree.items():
+        if isinstance(v, dict): out.update(_flatten(v, f"{prefix}{k}/", leaf))
+        else: out[f"{prefix}{k}"] = leaf(v)
+    return out
+
+def _unflatten(flat):
+    tree = {}
+    for path, v in flat.items():
+        *parents, leaf = path.split("/")
+        node = tree
+        for p in parents: node = node.setdefault(p, {})
+        node[leaf] = v
+    return tree
+
+@functools.lru_cache(maxsize=16)
+def _param_shapes(hps) -> dict:
+    "`{'gen/Wh': (G, 3G), …}`: every array `lfads_init(…, hps)` makes, and its shape (traced, nothing computed)."
+    return _flatten(jax.eval_shape(lambda: lfads_init(jax.random.PRNGKey(0), hps)), leaf=lambda v: tuple(v.shape))
+
+def _flat_params(params, # a nested dict of arrays, as `lfads_init` returns
+                 where:str, # what to call it in messages
+                ) -> dict:
+    if not isinstance(params, dict):
+        raise TypeError(f"{where} must be a nested dict of arrays as lfads_init returns, got {type(params).__name__}.")
+    return _flatten(jax.device_get(params))
+
+def _check_params(flat:dict, # {'gen/Wh': array, …}
+                  hps:LFADSConfig, # the config they should fit
+                  where:str, # what to call them in messages (a file, or 'params')
+                 ):
+    "Raise a ValueError naming `where` unless `flat` holds exactly the arrays of `lfads_init(…, hps)`: names, shapes, finite floats."
+    expect = _param_shapes(hps)
+    missing, extra = sorted(set(expect) - set(flat)), sorted(set(flat) - set(expect))
+    if missing or extra:
+        raise ValueError(f"{where} does not match its LFADSConfig: " + " and ".join(
+            ([f"missing arrays {missing}"] if missing else []) + ([f"unexpected arrays {extra}"] if extra else [])) + ".")
+    bad = [f"{k} {tuple(np.shape(flat[k]))} ≠ {expect[k]}" for k in expect if tuple(np.shape(flat[k])) != expect[k]]
+    if bad: raise ValueError(f"{where} has arrays of the wrong shape for its LFADSConfig: {', '.join(bad)}.")
+    kinds = [f"{k} ({np.asarray(flat[k]).dtype})" for k in expect if np.asarray(flat[k]).dtype.kind != "f"]
+    if kinds: raise ValueError(f"{where} has arrays that are not floating point: {', '.join(kinds)}.")
+    inf = [k for k in expect if not np.isfinite(flat[k]).all()]
+    if inf: raise ValueError(f"{where} has non-finite values (NaN or inf) in {inf}: parameters of a diverged fit cannot be used.")
+
+# %% ../nbs/30b_lfads_model.ipynb 22
 def _dropout(key, x, keep_rate):
     if keep_rate >= 1.0: return x
     return jnp.where(jax.random.bernoulli(key, keep_rate, x.shape), x / keep_rate, 0.0)
@@ -199,7 +260,7 @@ def lfads_forward(params:dict, # from `lfads_init`
     return dict(ic_mean=ic_mean, ic_logvar=ic_logvar, g0=g0, ii_mean=bf(ii_mean), ii_logvar=bf(ii_logvar),
                 ii=bf(ii), gen=bf(gen), factors=factors, logrates=logrates)
 
-# %% ../nbs/30b_lfads_model.ipynb 21
+# %% ../nbs/30b_lfads_model.ipynb 26
 def _normal_logpdf(x, mean, logvar):
     return -0.5 * (jnp.log(2 * jnp.pi) + logvar + (x - mean) ** 2 / jnp.exp(logvar))
 
@@ -247,7 +308,7 @@ def lfads_losses(params:dict, # LFADS parameters
     loss = nll + kl_scale * (kl_g0 + kl_ii) + l2
     return loss, dict(loss=loss, nll=nll, kl_g0=kl_g0, kl_ii=kl_ii, l2=l2, kl_scale=jnp.asarray(kl_scale, jnp.float32))
 
-# %% ../nbs/30b_lfads_model.ipynb 26
+# %% ../nbs/30b_lfads_model.ipynb 31
 def check_spikes(spikes, # (K, T, N) spike counts
                  hps:LFADSConfig, # the model they are meant for
                  name:str="spikes", # what to call them in messages
@@ -258,13 +319,16 @@ def check_spikes(spikes, # (K, T, N) spike counts
         raise ValueError(f"{name} must be spike counts (whole numbers); got fractional values. "
                          "LFADS's Poisson likelihood needs counts per bin.")
     if s.min() < 0: raise ValueError(f"{name} has negative counts (min {s.min()}).")
+    if s.max() > 2**24:
+        raise ValueError(f"{name} has counts up to {s.max():g} in one bin; above 2**24 float32 cannot hold them exactly, and "
+                         "no neuron fires that much in a bin: check the units (counts per bin, not e.g. spike times).")
     K, T, N = s.shape
     if T != hps.ntimesteps or N != hps.data_dim:
         raise ValueError(f"{name} has {T} time bins × {N} neurons but the model expects {hps.ntimesteps} × {hps.data_dim}; "
                          "pass LFADSConfig(ntimesteps=..., data_dim=...) matching the data (trials, time, neurons).")
     return s.astype(np.float32)
 
-# %% ../nbs/30b_lfads_model.ipynb 29
+# %% ../nbs/30b_lfads_model.ipynb 34
 def batch_indices(key, # the training key
                   step, # the step number (an int or a traced int)
                   n_trials:int, # trials in the training set
@@ -289,7 +353,7 @@ def _train_step(params, opt_state, step, key, data, hps, tc):
 train_step = jax.jit(_train_step, static_argnums=(5, 6))
 train_step.__doc__ = "One jitted LFADS update `(params, opt_state, step, key, data, hps, tc) -> (params, opt_state, terms)`."
 
-# %% ../nbs/30b_lfads_model.ipynb 33
+# %% ../nbs/30b_lfads_model.ipynb 38
 @functools.lru_cache(maxsize=8)
 def _make_chunk(hps, tc):
     def chunk(params, opt_state, steps, key, data):
@@ -316,6 +380,33 @@ def _best_index(losses) -> int:
 
 def _copy_tree(tree): return jax.tree_util.tree_map(lambda a: np.array(a, copy=True), tree)
 
+_LOSS_KEYS = ("loss", "nll", "kl_g0", "kl_ii", "l2", "grad_norm")   # per-step terms that must stay finite
+
+@jax.jit
+def _all_finite(tree): return jnp.all(jnp.stack([jnp.isfinite(x).all() for x in jax.tree_util.tree_leaves(tree)]))
+
+def _nonfinite_terms(terms, first) -> str|None:
+    "Where and how a chunk's loss terms first turned NaN or inf, or None when they all stayed finite."
+    ok = np.all([np.isfinite(terms[k]) for k in _LOSS_KEYS], axis=0)
+    if ok.all(): return None
+    i = int(np.argmin(ok))
+    vals = ", ".join(f"{k}={float(terms[k][i]):g}" for k in _LOSS_KEYS if not np.isfinite(terms[k][i]))
+    return f"the training loss or its gradient became non-finite at step {first + i}, counting from 0 ({vals})"
+
+def _diverged(why, good_step, good, hist, val, best, ckpt, tc) -> FloatingPointError:
+    "The error `fit_lfads` raises when training diverges, carrying the last finite parameters."
+    ck = ""
+    if ckpt is not None and (m := _CKPT_NAME.match(Path(ckpt).name)):
+        ck = f" The newest checkpoint, {ckpt}, holds the finite state after {int(m.group(1))} steps."
+    err = FloatingPointError(
+        f"fit_lfads diverged: {why}. Training stopped and returned nothing. err.params holds the parameters after {good_step} "
+        f"steps (where the failing chunk of print_every={tc.print_every} steps started), the last ones known to be finite; "
+        f"err.history holds every step's terms up to the failure{'; err.best_params the best validated ones' if best is not None else ''}."
+        f"{ck} Lower TrainConfig.step_size (now {tc.step_size:g}) or max_grad_norm (now {tc.max_grad_norm:g}), and warm-start "
+        "from err.params (params=) to keep the progress; resume=True with the same settings would diverge the same way.")
+    err.params, err.step, err.history, err.best_params, err.checkpoint = jax.device_get(good), good_step, _history(hist, val), best, ckpt
+    return err
+
 def fit_lfads(train_spikes, # (K, T, N) training spike counts
               hps:LFADSConfig=LFADSConfig(), # architecture and priors
               tc:TrainConfig=TrainConfig(), # optimisation schedule
@@ -331,14 +422,22 @@ def fit_lfads(train_spikes, # (K, T, N) training spike counts
               resume:bool=False, # continue exactly from the latest checkpoint in `checkpoint_dir`, if there is one
              ):
     "Train LFADS on `train_spikes`; return the parameters and the history (dict of NumPy arrays)."
+    if not isinstance(hps, LFADSConfig): raise TypeError(f"hps must be an LFADSConfig, got {type(hps).__name__}.")
+    if not isinstance(tc, TrainConfig): raise TypeError(f"tc must be a TrainConfig, got {type(tc).__name__}.")
     data = check_spikes(train_spikes, hps, "train_spikes")
     if tc.batch_size > len(data):
-        raise ValueError(f"batch_size={tc.batch_size} exceeds the {len(data)} training trials; lower TrainConfig.batch_size.")
+        raise ValueError(f"TrainConfig.batch_size={tc.batch_size} exceeds the {len(data)} training trials (a batch holds distinct "
+                         "trials); lower batch_size or train on more trials.")
     valid = None if valid_spikes is None else check_spikes(valid_spikes, hps, "valid_spikes")
     if early_stopping is not None:
         if isinstance(early_stopping, bool) or not isinstance(early_stopping, (int, np.integer)) or early_stopping < 1:
             raise ValueError(f"early_stopping must be a positive number of validations, got {early_stopping!r}.")
         if valid is None: raise ValueError("early_stopping needs valid_spikes to validate on.")
+    for name, v in (("resume", resume), ("restore_best", restore_best)):
+        if not (isinstance(v, (bool, np.bool_)) or (v is None and name == "restore_best")):
+            raise TypeError(f"{name} must be True or False, got {v!r}.")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable as callback(step, params, terms), got {callback!r}.")
     restore_best = early_stopping is not None if restore_best is None else bool(restore_best)
     if restore_best and valid is None: raise ValueError("restore_best needs valid_spikes to pick the best parameters.")
     if checkpoint_dir is None and (checkpoint_every is not None or resume):
@@ -348,6 +447,9 @@ def fit_lfads(train_spikes, # (K, T, N) training spike counts
                                        or every < 1 or every % tc.print_every):
         raise ValueError(f"checkpoint_every={every!r} must be a positive multiple of TrainConfig.print_every={tc.print_every}: "
                          "checkpoints are written between compiled chunks.")
+    if checkpoint_dir is not None and Path(checkpoint_dir).exists() and not Path(checkpoint_dir).is_dir():
+        raise ValueError(f"checkpoint_dir={str(checkpoint_dir)!r} exists and is not a folder.")
+    if params is not None: _check_params(_flat_params(params, "params"), hps, "params (the warm start)")
     ckpt = latest_checkpoint(checkpoint_dir) if resume else None
     state = load_checkpoint(ckpt) if ckpt is not None else None
     if random_state is None and state is not None: random_state = state["meta"]["settings"]["random_state"]
@@ -371,11 +473,20 @@ def fit_lfads(train_spikes, # (K, T, N) training spike counts
     for first in range(start, tc.num_batches, tc.print_every):
         if stop: break
         steps = jnp.arange(first, min(first + tc.print_every, tc.num_batches))
+        good = jax.tree_util.tree_map(jnp.copy, params)   # `params` is donated to the chunk; kept to hand back on divergence
         params, opt_state, terms = run(params, opt_state, steps, ktrain, data)
         hist.append(jax.device_get(terms))
         done, t, line = int(steps[-1]) + 1, hist[-1], ""
-        if valid is not None:
+        why = _nonfinite_terms(t, first)
+        if why is None and not bool(_all_finite(params)):
+            bad = [k for k, a in _flatten(jax.device_get(params)).items() if not np.isfinite(a).all()]
+            why = f"the parameters {bad[:4]} became non-finite in the update of step {done - 1}"
+        if why is None and valid is not None:
             v = jax.device_get(evaluate(params, vx, vw, kval))
+            if not all(np.isfinite(v[k]) for k in _VAL_KEYS):
+                why = f"the validation loss became non-finite after step {done - 1} (" + ", ".join(f"{k}={float(v[k]):g}" for k in _VAL_KEYS) + ")"
+        if why is not None: raise _diverged(why, first, good, hist, val if valid is not None else None, best, prev, tc)
+        if valid is not None:
             val["val_step"].append(done)
             for k in _VAL_KEYS: val[k].append(v[k])
             best_i = _best_index(val["val_loss"])
@@ -399,7 +510,7 @@ def fit_lfads(train_spikes, # (K, T, N) training spike counts
     if restore_best and best is not None: params = jax.tree_util.tree_map(jnp.array, best)
     return params, _history(hist, val if valid is not None else None)
 
-# %% ../nbs/30b_lfads_model.ipynb 38
+# %% ../nbs/30b_lfads_model.ipynb 48
 _KEEP = ("rates", "factors", "ii", "ic_mean", "gen")
 
 def _readout(out):
@@ -408,6 +519,13 @@ def _readout(out):
 def _batches(spikes, batch_size, fn):
     outs = [jax.device_get(fn(jnp.asarray(spikes[i:i + batch_size]), i)) for i in range(0, len(spikes), batch_size)]
     return {k: np.concatenate([o[k] for o in outs]) for k in _KEEP}
+
+def _check_inference(params, spikes, hps, **counts):
+    "The spikes as float32 after checking the config, the parameters and every count argument."
+    if not isinstance(hps, LFADSConfig): raise TypeError(f"hps must be an LFADSConfig, got {type(hps).__name__}.")
+    for name, v in counts.items(): check_positive_int(v, name)
+    _check_params(_flat_params(params, "params"), hps, "params")
+    return check_spikes(spikes, hps)
 
 def posterior_sample_and_average(params:dict, # trained LFADS parameters
                                  spikes, # (K, T, N) spike counts
@@ -418,7 +536,7 @@ def posterior_sample_and_average(params:dict, # trained LFADS parameters
                                  sample_chunk:int=16, # draws evaluated at once (memory vs speed)
                                 ) -> dict:
     "Average of `n_samples` posterior draws per trial (dropout off): rates, factors, inputs, g0 mean, generator."
-    x = check_spikes(spikes, hps)
+    x = _check_inference(params, spikes, hps, n_samples=n_samples, batch_size=batch_size, sample_chunk=sample_chunk)
     if n_samples % sample_chunk: raise ValueError(f"n_samples={n_samples} must be a multiple of sample_chunk={sample_chunk}.")
     key = jax.random.PRNGKey(check_random_state(random_state))
     @jax.jit
@@ -439,28 +557,12 @@ def posterior_mean(params:dict, # trained LFADS parameters
                    batch_size:int=512, # trials per compiled call
                   ) -> dict:
     "Deterministic decoding with g0 and u at their posterior means (dropout off)."
-    x = check_spikes(spikes, hps)
+    x = _check_inference(params, spikes, hps, batch_size=batch_size)
     f = jax.jit(lambda xb: _readout(lfads_forward(params, xb, jax.random.PRNGKey(0), hps, keep_rate=1.0, sample=False)))
     return _batches(x, batch_size, lambda xb, i: f(xb))
 
-# %% ../nbs/30b_lfads_model.ipynb 42
+# %% ../nbs/30b_lfads_model.ipynb 53
 _FORMAT = "neurolatent.lfads/1"
-
-def _flatten(tree, prefix="", leaf=np.asarray):
-    out = {}
-    for k, v in tree.items():
-        if isinstance(v, dict): out.update(_flatten(v, f"{prefix}{k}/", leaf))
-        else: out[f"{prefix}{k}"] = leaf(v)
-    return out
-
-def _unflatten(flat):
-    tree = {}
-    for path, v in flat.items():
-        *parents, leaf = path.split("/")
-        node = tree
-        for p in parents: node = node.setdefault(p, {})
-        node[leaf] = v
-    return tree
 
 def save_lfads(path:str|os.PathLike, # destination `.npz`; the config goes to the same name with `.json`
                params:dict, # LFADS parameters
@@ -468,9 +570,12 @@ def save_lfads(path:str|os.PathLike, # destination `.npz`; the config goes to th
                meta:dict|None=None, # extra JSON-able facts (train config, scores, data key …)
               ) -> Path:
     "Write `params` as `.npz` and `hps` + `meta` as a JSON sidecar, each atomically; return the `.npz` path."
+    if not isinstance(hps, LFADSConfig): raise TypeError(f"hps must be an LFADSConfig, got {type(hps).__name__}.")
+    if meta is not None and not isinstance(meta, dict): raise TypeError(f"meta must be a dict or None, got {type(meta).__name__}.")
+    flat = _flat_params(params, "params")
+    _check_params(flat, hps, "params")   # never write a file that load_lfads would refuse
     path = Path(path)
     if path.suffix != ".npz": path = path.with_suffix(".npz")
-    flat = _flatten(jax.device_get(params))
     atomic_write_bytes(path, lambda f: np.savez(f, **flat))
     side = dict(format=_FORMAT, config=asdict(hps), meta=meta or {}, arrays={k: list(v.shape) for k, v in flat.items()})
     atomic_write_bytes(path.with_suffix(".json"), lambda f: f.write(json.dumps(side, indent=1, default=str).encode()))
@@ -482,19 +587,25 @@ def load_lfads(path:str|os.PathLike, # an `.npz` written by `save_lfads`
     path = Path(path)
     side_path = path.with_suffix(".json")
     if not side_path.exists(): raise FileNotFoundError(f"{side_path} (the JSON config written next to {path.name}) is missing.")
-    side = json.loads(side_path.read_text())
-    if side.get("format") != _FORMAT: raise ValueError(f"{side_path} is not an LFADS parameter file (format {side.get('format')!r}).")
-    hps = LFADSConfig(**side["config"])
-    with np.load(path, allow_pickle=False) as z: flat = {k: z[k] for k in z.files}
-    expect = _flatten(jax.eval_shape(lambda: lfads_init(jax.random.PRNGKey(0), hps)), leaf=lambda v: tuple(v.shape))
-    missing, extra = sorted(set(expect) - set(flat)), sorted(set(flat) - set(expect))
-    if missing or extra: raise ValueError(f"{path.name} does not match its config: missing {missing}, unexpected {extra}.")
-    bad = [f"{k} {flat[k].shape} ≠ {expect[k]}" for k in expect if flat[k].shape != tuple(expect[k])]
-    if bad: raise ValueError(f"{path.name} has arrays of the wrong shape for its config: {', '.join(bad)}.")
+    side = read_json(side_path, f"the JSON config of {path.name}")
+    if side.get("format") != _FORMAT:
+        raise ValueError(f"{side_path} is not an LFADS parameter file (format {side.get('format')!r}, expected {_FORMAT!r}).")
+    check_json_keys(side, ("format", "config", "meta", "arrays"), str(side_path))
+    hps = config_from_dict(LFADSConfig, side["config"], f"{side_path} (config)")
+    if not isinstance(side["meta"], dict): raise ValueError(f"{side_path}: its meta must be a JSON object, got {side['meta']!r}.")
+    flat = read_npz(path, "neurolatent LFADS parameter file (.npz)")
+    _check_params(flat, hps, str(path))
+    listed, said = {k: list(v.shape) for k, v in flat.items()}, side["arrays"]
+    if not isinstance(said, dict): raise ValueError(f"{side_path}: its arrays entry must be a JSON object, got {said!r}.")
+    differ = sorted(k for k in set(listed) | set(said) if listed.get(k) != said.get(k))
+    if differ:
+        raise ValueError(f"{path} does not match the arrays its sidecar {side_path.name} lists (they differ for {differ[:4]}): "
+                         "one of the two files was replaced or edited.")
     return _unflatten(flat), hps, side["meta"]
 
-# %% ../nbs/30b_lfads_model.ipynb 46
+# %% ../nbs/30b_lfads_model.ipynb 59
 _CKPT_FORMAT = "neurolatent.lfads_checkpoint/1"
+_STEP_KEYS = ("loss", "nll", "kl_g0", "kl_ii", "l2", "kl_scale", "grad_norm", "batch_fingerprint", "key_fingerprint")
 _CKPT_NAME = re.compile(r"^lfads-step(\d{8})\.npz$")   # temporary `.part` files of an interrupted write never match
 
 @functools.lru_cache(maxsize=8)
@@ -567,14 +678,42 @@ def latest_checkpoint(checkpoint_dir:str|os.PathLike, # a folder `fit_lfads` wro
 def load_checkpoint(path:str|os.PathLike, # an `lfads-step<step>.npz` written by `fit_lfads`
                    ) -> dict:
     "Read a training checkpoint without pickle: `step`, `params`, `best_params`, `opt_leaves`, `history`, `meta`."
-    with np.load(path, allow_pickle=False) as z: arrays = {k: z[k] for k in z.files}
+    path = Path(path)
+    arrays = read_npz(path, "neurolatent LFADS training checkpoint")
     if "meta" not in arrays: raise ValueError(f"{path} is not an LFADS training checkpoint (no meta).")
-    meta = json.loads(str(arrays.pop("meta")))
-    if meta.get("format") != _CKPT_FORMAT: raise ValueError(f"{path} is not an LFADS training checkpoint (format {meta.get('format')!r}).")
+    m = arrays.pop("meta")
+    if m.ndim != 0 or m.dtype.kind != "U": raise ValueError(f"{path}: its meta must be a JSON string, got a {m.dtype} array of shape {m.shape}.")
+    try: meta = json.loads(str(m))
+    except json.JSONDecodeError as e: raise ValueError(f"{path}: its meta is not valid JSON: {e}.") from None
+    if not isinstance(meta, dict) or meta.get("format") != _CKPT_FORMAT:
+        raise ValueError(f"{path} is not an LFADS training checkpoint (format {meta.get('format') if isinstance(meta, dict) else meta!r}).")
+    check_json_keys(meta, ("format", "step", "settings", "early_stopping"), f"{path} (meta)")
+    check_json_keys(meta["settings"], ("hps", "tc", "random_state", "init", "train_data", "valid_data"), f"{path} (meta.settings)")
+    check_json_keys(meta["early_stopping"], ("patience", "stopped", "best_step", "evals_without_improvement", "best_val_loss"),
+                    f"{path} (meta.early_stopping)")
+    step = meta["step"]
+    if isinstance(step, bool) or not isinstance(step, int) or step < 1: raise ValueError(f"{path}: its step must be an integer ≥ 1, got {step!r}.")
+    hps = config_from_dict(LFADSConfig, meta["settings"]["hps"], f"{path} (meta.settings.hps)")
+    config_from_dict(TrainConfig, meta["settings"]["tc"], f"{path} (meta.settings.tc)")
+    prefixes = ("params/", "opt/", "best/", "history/")
+    unknown = sorted(k for k in arrays if not k.startswith(prefixes))
+    if unknown: raise ValueError(f"{path} has unknown arrays {unknown[:4]} (a checkpoint holds meta and {', '.join(p + '…' for p in prefixes)}).")
     part = lambda pre: {k[len(pre):]: v for k, v in arrays.items() if k.startswith(pre)}
-    opt = part("opt/")
-    return dict(step=meta["step"], params=_unflatten(part("params/")), best_params=_unflatten(part("best/")) or None,
-                opt_leaves=[opt[k] for k in sorted(opt)], history=part("history/"), meta=meta)
+    params, best, opt, history = part("params/"), part("best/"), part("opt/"), part("history/")
+    _check_params(params, hps, f"{path} (params/)")
+    if best: _check_params(best, hps, f"{path} (best/)")
+    if sorted(opt) != [f"{i:04d}" for i in range(len(opt))]:
+        raise ValueError(f"{path}: its optimizer state must be arrays opt/0000, opt/0001, …; got {sorted(opt)[:4]}.")
+    if not all(np.isfinite(v).all() for v in opt.values() if v.dtype.kind == "f"): raise ValueError(f"{path}: its optimizer state has NaN or inf values.")
+    missing = [k for k in _STEP_KEYS if k not in history]
+    short = sorted(k for k, v in history.items() if not k.startswith("val_") and k != "best_step" and v.shape != (step,))
+    nval = {np.shape(history[k]) for k in ("val_step",) + _VAL_KEYS if k in history}
+    if missing or short or len(nval) > 1:
+        raise ValueError(f"{path}: its history is damaged: " + "; ".join(
+            ([f"missing {missing}"] if missing else []) + ([f"{short[:4]} do not cover its {step} steps"] if short else [])
+            + ([f"validation arrays of different lengths"] if len(nval) > 1 else [])) + ".")
+    return dict(step=step, params=_unflatten(params), best_params=_unflatten(best) or None,
+                opt_leaves=[opt[k] for k in sorted(opt)], history=history, meta=meta)
 
 def _restore(state, path, settings, params, opt_state, tc):
     "Check a loaded checkpoint against this run and rebuild its parameters, optimizer state, history and best."
