@@ -320,5 +320,5 @@ def check_archive(path, # a zip-based file: a torch file or a `.npz`
         raise ValueError(f"{path} is not a {what}: not a zip archive, or a truncated one ({e}).") from None
     if total > max_ratio * size + 2**20:
         raise ValueError(f"{path} would unpack to {total / 2**20:.1f} MiB from {size / 2**20:.1f} MiB on disk; "
-                         f"a {what} written by neurolatent is not compressed, so this file is damaged or hostile. Not loaded.")
+                         f"more than {max_ratio:g}× its size is not expected of a {what}, so this file is damaged or hostile. Not loaded.")
     return total

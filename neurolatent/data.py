@@ -308,7 +308,9 @@ def init(name:str, # registered dataset name, see `get_options()`
 
 # %% ../nbs/01_data.ipynb 23
 _SAFE_GLOBALS = {("joblib.numpy_pickle", "NumpyArrayWrapper"), ("numpy", "ndarray"), ("numpy", "dtype"),
-                 ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct")}
+                 ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+                 ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),  # arrays pickled with protocol 5
+                 ("_codecs", "encode")}  # protocol 2 stores array bytes as latin-1 text; encode turns them back into bytes
 
 def load_joblib_arrays(path, # a joblib file holding only arrays, dicts, lists and numbers
                       ):
