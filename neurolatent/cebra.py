@@ -89,6 +89,7 @@ class CEBRA(TransformerMixin, BaseEstimator):
                  hybrid:bool=False, # train time- and behaviour-contrastive objectives together
                  optimizer_kwargs:tuple=_ADAM_DEFAULTS, # extra Adam arguments as (name, value) pairs
                  random_state:int|None=None, # seed of weights and sampling; None: a fresh seed
+                 jacobian_regularization:float=0.0, # weight λ of a penalty on the encoder's Jacobian (xCEBRA-style; 0: off)
                 ):
         self.model_architecture, self.device, self.criterion, self.distance = model_architecture, device, criterion, distance
         self.conditional, self.temperature, self.temperature_mode = conditional, temperature, temperature_mode
@@ -97,6 +98,7 @@ class CEBRA(TransformerMixin, BaseEstimator):
         self.learning_rate, self.optimizer, self.output_dimension, self.verbose = learning_rate, optimizer, output_dimension, verbose
         self.num_hidden_units, self.pad_before_transform, self.hybrid = num_hidden_units, pad_before_transform, hybrid
         self.optimizer_kwargs, self.random_state = optimizer_kwargs, random_state
+        self.jacobian_regularization = jacobian_regularization
 
 # %% ../nbs/13_cebra.ipynb 12
 _ADAM_KEYS = {"betas", "eps", "weight_decay", "amsgrad", "maximize"}
@@ -144,6 +146,9 @@ def _check_params(self:CEBRA):
     InfoNCE(self.distance, self.temperature, self.temperature_mode, self.min_temperature)  # checks those four
     Sampler(10_000, time_offsets=self.time_offsets)  # checks time_offsets
     _check_adam_kwargs(self.optimizer_kwargs)
+    lam = self.jacobian_regularization
+    if not (_real(lam) and 0 <= lam < math.inf):
+        raise ValueError(f"jacobian_regularization must be a finite number ≥ 0, got {lam!r}.")
 CEBRA._check_params = _check_params
 
 # %% ../nbs/13_cebra.ipynb 15
@@ -206,13 +211,31 @@ def _step_fn(self:CEBRA, Xd, sampler):
     "The function `run_steps` calls: one optimisation step on `Xd`, returning its history row."
     model, crit, opt, B = self.model_, self.criterion_, self.optimizer_, self.batch_size or sampler.n
     Xd_t = Xd.T.contiguous()  # (N, T): what the first convolution reads
+    lam = self.jacobian_regularization
     def step():
-        loss, p, n, extra = self._objective(model, Xd, Xd_t, sampler.sample(B), B)
+        b = sampler.sample(B)
+        loss, p, n, extra = self._objective(model, Xd, Xd_t, b, B)
+        total = loss
+        if lam:
+            reg = self._jacobian_penalty(model, Xd, b.reference, sampler.gen)
+            total, extra = loss + lam * reg, (*extra, reg.detach())
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        total.backward()
         opt.step()
         return torch.stack((loss.detach(), p.detach(), n.detach(), crit.temperature, *extra))
     return step
+
+def _jacobian_penalty(self:CEBRA, model, Xd, ref, gen) -> torch.Tensor:
+    "Estimate of the mean squared Frobenius norm of d embedding / d input window at the reference points."
+    rf = self.offset_.receptive_field
+    idx = ref - self.offset_.left
+    win = (Xd.unfold(0, rf, 1) if rf > 1 else Xd).index_select(0, idx).detach().requires_grad_(True)  # (B, N, rf) or (B, N)
+    z = model(win)  # (B, D)
+    v = torch.randn(z.shape, generator=gen, device=z.device)
+    v = v / v.norm(dim=1, keepdim=True)  # a random unit direction per sample: D·E|vᵀJ|² = |J|²_F
+    g, = torch.autograd.grad((z * v).sum(), win, create_graph=True)
+    return z.shape[1] * g.pow(2).sum() / len(z)
+CEBRA._jacobian_penalty = _jacobian_penalty
 
 def _validator(self:CEBRA, Xv, cont, disc, device):
     "`validate()` → (mean InfoNCE on fixed held-out batches, goodness of fit in bits)."
@@ -289,7 +312,8 @@ def _single_plan(self:CEBRA, X, ys, validation_data=None) -> FitPlan:
         off = self.offset_
         return Sampler(len(Xt), cont, disc, conditional, self.time_offsets, self.delta, valid=(off.left, len(Xt) - off.right + 1),
                        hybrid=self.hybrid, device=device, seed=seed)
-    return FitPlan(Xt.shape[1], fps, conditional, kinds, _HYBRID_KEYS if self.hybrid else HISTORY_KEYS, "CEBRA",
+    keys = (_HYBRID_KEYS if self.hybrid else HISTORY_KEYS) + (("jacobian",) if self.jacobian_regularization else ())
+    return FitPlan(Xt.shape[1], fps, conditional, kinds, keys, "CEBRA",
                    init=lambda device: self._init_model(Xt.shape[1], device), check_continue=check_continue, sampler=sampler,
                    step=lambda smp, device: self._step_fn(Xt.to(device), smp), validator=validator)
 CEBRA._single_plan = _single_plan
@@ -297,6 +321,8 @@ CEBRA._single_plan = _single_plan
 # %% ../nbs/13_cebra.ipynb 21
 def _plan(self:CEBRA, X, ys, validation_data=None) -> FitPlan:
     if not _is_sessions(X): return self._single_plan(X, ys, validation_data)
+    if self.jacobian_regularization:
+        raise ValueError("jacobian_regularization is available for single-session fits only; set it to 0 for multi-session data.")
     if not hasattr(self, "_sessions_plan"):  # only when neurolatent.multisession was never imported
         raise RuntimeError("Multi-session fits need neurolatent.multisession: `import neurolatent.multisession`.")
     return self._sessions_plan(X, ys, validation_data)
@@ -620,9 +646,11 @@ def _restore(self:CEBRA, path, plan:FitPlan, device):
     meta = _read_meta(path, obj)
     if "progress_json" not in obj: raise ValueError(f"{path} is a saved model, not a checkpoint; load it with CEBRA.load.")
     mine = {k: _jsonable(v) for k, v in self.get_params().items()}
-    diff = [k for k in mine if k not in _RESUMABLE_DIFF_OK and meta["params"].get(k) != mine[k]]
+    defaults = {k: _jsonable(v) for k, v in CEBRA().get_params().items()}  # settings newer than the file have their defaults there
+    theirs_p = {**defaults, **meta["params"]}
+    diff = [k for k in mine if k not in _RESUMABLE_DIFF_OK and theirs_p.get(k) != mine[k]]
     if diff:
-        raise ValueError(f"{path} was made with other settings: " + "; ".join(f"{k}={meta['params'].get(k)!r} there, {mine[k]!r} here" for k in diff)
+        raise ValueError(f"{path} was made with other settings: " + "; ".join(f"{k}={theirs_p.get(k)!r} there, {mine[k]!r} here" for k in diff)
                          + ". Resume with the checkpoint's settings (CEBRA.resume reads them), or start over with another checkpoint_dir.")
     progress = json.loads(obj["progress_json"])
     theirs = progress["fingerprints"]
