@@ -44,6 +44,7 @@ setuptools.setup(
         "dandi": reqs("dandi_requirements"),
         "distributed": reqs("distributed_requirements"),
         "bench": reqs("bench_requirements"),
+        "attribution": reqs("attribution_requirements"),
     },
     entry_points={
         "console_scripts": cfg["console_scripts"].split(),
