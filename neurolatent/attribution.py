@@ -292,7 +292,7 @@ def attribution_auc(attribution, # (D, N) aggregated map or (T, D, N) maps
     score = A.mean(0).sum(0) if A.ndim == 3 else A.sum(0)
     return float(roc_auc_score(truth, score))
 
-# %% ../nbs/24_attribution.ipynb 44
+# %% ../nbs/24_attribution.ipynb 48
 def plot_attribution(attribution, # (D, N) aggregated map, or (T, D, N) maps (shown as their mean |value|)
                      ax=None, # matplotlib axes to draw on (None: a new figure)
                      sort:bool=True, # neurons by total |attribution|, strongest at the top

@@ -173,3 +173,33 @@ def test_attribute_leaves_the_model_and_the_global_random_streams_alone(truth, m
     assert all(p.requires_grad for p in model.model_.parameters())
     assert random.getstate() == before[0] and np.array_equal(np.random.get_state()[1], before[1])
     assert torch.equal(torch.get_rng_state(), before[2])
+
+
+@pytest.mark.parametrize("arch, dims", [("offset10-model", (2, 8)), ("offset10-model-mse", (1, 8)), ("offset5-model", (5,))])
+def test_forward_mode_jacobian_equals_reverse_mode_at_every_output_dimension(truth, arch, dims):
+    "`jacobian` (forward mode through the convolutions) and `neuron-gradient` (reverse mode, window by window) are one quantity."
+    X = truth.neural[:600]
+    for D in dims:
+        est = CEBRA(model_architecture=arch, **{**KW, "output_dimension": D, "max_iterations": 10}).fit(X, truth.latent[:600])
+        fwd = attribute(est, X, method="jacobian", aggregate=None, batch_size=250)
+        rev = attribute(est, X, method="neuron-gradient", aggregate=None)
+        assert fwd.shape == (600, D, X.shape[1]) and np.abs(rev).max() > 1e-4, (arch, D)
+        np.testing.assert_allclose(fwd, rev, rtol=0, atol=1e-5 * max(1.0, np.abs(rev).max()), err_msg=f"{arch} D={D}")
+
+
+def test_a_silent_neuron_keeps_its_initial_weights_and_jacobian_regularization_shrinks_its_map(truth):
+    """What the rat tutorial finds: a neuron that never fires gets no gradient from the loss, so the plain model's Jacobian
+    for it is whatever the initial weights give; the Jacobian penalty acts on the weights themselves and shrinks it."""
+    silent = np.flatnonzero(truth.driving)[:3]  # three latent-driving neurons, zeroed: ones the model would otherwise use
+    X = truth.neural.copy(); X[:, silent] = 0
+    kw = {**KW, "max_iterations": 300, "learning_rate": 3e-3}
+    first = CEBRA(model_architecture="offset10-model", **{**kw, "max_iterations": 1}).fit(X, truth.latent)
+    plain = CEBRA(model_architecture="offset10-model", **kw).fit(X, truth.latent)
+    reg = CEBRA(model_architecture="offset10-model", **kw, jacobian_regularization=0.1).fit(X, truth.latent)
+    w0, w = first.model_.first.weight.detach(), plain.model_.first.weight.detach()
+    active = np.setdiff1d(np.arange(X.shape[1]), silent)
+    torch.testing.assert_close(w[:, silent], w0[:, silent], rtol=0, atol=0)  # untouched by 300 steps of training
+    assert (w[:, active] - w0[:, active]).abs().mean() > 1e-3  # while the others learned
+    share = lambda est: (lambda s: s[silent].mean() / s[active].mean())(attribute(est, X).sum(0))
+    assert share(plain) > 0.1  # the untrained weights give the silent neurons a map of their own
+    assert share(reg) < 0.5 * share(plain)
