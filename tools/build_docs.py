@@ -14,6 +14,12 @@ mkdocs-material then builds into `docs/` with the settings of mkdocs.yml. On the
 - Outputs: plotly figures (stored as their JSON) are drawn with `Plotly.newPlot` from a local plotly.js that is
   served once and loaded only on pages with a figure; images become files; HTML stays HTML; text is shown
   preformatted; progress bars are dropped.
+- Size (tests/test_site.py caps each page and the site): plotly.js is the partial bundle of tools/plotly_bundle
+  (2.3 MB instead of 4.8 MB) when it has every trace type the figures use and is plotly.py's version, else the full
+  one; the built pages are compacted without a visible change (`compact_html`: whitespace between tags, and code
+  highlighting without the spans that don't change a colour); the search index of an API page holds its prose,
+  headings, tables and API cards but not its code cells (mostly tests; 0.3 MB), a tutorial's keeps its code too.
+  Outputs were never in the index.
 - A banner with the notebook's run record (`metadata["neurolatent"]`, written by tools/run_results.py), and the
   "Open in Colab" badge on tutorials that don't carry it yet.
 
@@ -42,6 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "tools" / "docs_assets"
 PLOTLY_JS = "assets/javascripts/plotly.min.js"  # where plotly.js lives in the site
+PLOTLY_PARTIAL = ROOT / "tools" / "plotly_bundle" / "plotly.min.js"  # the site's figures' trace types only
 RUN_KEY = "neurolatent"  # the notebook metadata key of the run record
 
 
@@ -154,7 +161,7 @@ def pre(text: str, cls="") -> str:
 
 def shrink_png(data: bytes) -> bytes:
     """A matplotlib PNG on white with a 256-colour palette: about 3x smaller and, for plots, alike to the eye
-    (docs/ must stay under 10 MB with plotly.js in it). The original is kept when that is not smaller."""
+    (tests/test_site.py gives every page a size budget). The original is kept when that is not smaller."""
     from PIL import Image
     im = Image.open(io.BytesIO(data))
     rgb = Image.alpha_composite(Image.new("RGBA", im.size, "white"), im.convert("RGBA")).convert("RGB")
@@ -166,7 +173,7 @@ def shrink_png(data: bytes) -> bytes:
 class Outputs:
     "Renders a page's stored outputs; images are written next to the page, plotly.js is loaded once."
     def __init__(self, stage: Path, rel: Path):
-        self.stage, self.rel, self.n_fig, self.templates = stage, rel, 0, set()
+        self.stage, self.rel, self.n_fig, self.templates, self.traces = stage, rel, 0, set(), set()
         self.root = "../" * (len(rel.parts) - 1)  # from the page to the site root
 
     def image(self, data: str, ext: str, name: str) -> str:
@@ -178,6 +185,8 @@ class Outputs:
 
     def plotly(self, fig: dict) -> str:
         self.n_fig += 1
+        self.traces |= {t.get("type", "scatter") for t in fig.get("data", [])}
+        if re.search(r'calendar"\s*:\s*"(?!gregorian")', json.dumps(fig)): self.traces.add("calendars")  # a component
         div = f"nl-fig-{self.n_fig}"
         config = {**fig.get("config", {}), "responsive": True, "displaylogo": False}
         layout = dict(fig.get("layout", {}))
@@ -332,6 +341,7 @@ class Page:
         mod = importlib.import_module(f"{cfg['lib_name']}.{exp}") if exp else None
         shown = {n for c in cells if c["cell_type"] == "code" for n in show_doc_names(source(c))}
         outs = Outputs(stage, self.rel)
+        self.traces = outs.traces  # plotly trace types of the page's figures
         first_md = True
         for i, c in enumerate(cells):
             src = source(c)
@@ -431,18 +441,97 @@ def nav(pages) -> list:
     return out
 
 
+# ---------------------------------------------------------------------------------------------------- size
+def plotly_header(path: Path):
+    "(version, trace types or None for all) from the licence header of a plotly.min.js."
+    with open(path, encoding="utf-8") as f: head = f.read(1000)
+    version = re.search(r"plotly\.js v(\S+)", head)
+    traces = re.search(r"traces: ([\w,]+)", head)
+    return version and version.group(1), traces and set(traces.group(1).split(","))
+
+
+def plotly_js(traces: set) -> Path:
+    """The plotly.js the site serves: tools/plotly_bundle's partial bundle when it is plotly.py's version and has every
+    trace type in `traces`, else plotly.py's full bundle (and a note saying why: rebuild the partial one)."""
+    import plotly
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not traces or not PLOTLY_PARTIAL.exists(): return full
+    (v_full, _), (v_part, have) = plotly_header(full), plotly_header(PLOTLY_PARTIAL)
+    missing = traces - (have or set())
+    if v_full == v_part and not missing: return PLOTLY_PARTIAL
+    why = f"it is plotly.js v{v_part}, plotly.py has v{v_full}" if v_full != v_part else f"it lacks {sorted(missing)}"
+    print(f"note: serving the full plotly.js (4.8 MB): {PLOTLY_PARTIAL.relative_to(ROOT)} does not fit, {why}; "
+          f"rebuild it with tools/plotly_bundle/build_bundle.js", file=sys.stderr)
+    return full
+
+
+def _hl_groups(site: Path) -> dict:
+    """Pygments class -> the class it can be written as, read from the theme's stylesheets: classes whose colour
+    variables have the same value in every palette share one class, and those that take the code's own colour
+    (names) need no span (None). Classes with any other rule, and comments (code annotations look for them), stay."""
+    css = "\n".join(f.read_text(encoding="utf-8") for f in sorted((site / "assets" / "stylesheets").rglob("*.css")))
+    values = {}  # colour variable -> its value in each palette, in order
+    for var, value in re.findall(r"--md-code-hl-(\w+)-color:\s*([^;}]+)", css):
+        values.setdefault(var, []).append(value.strip())
+    rules, seen = {}, set()
+    for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        classes = re.findall(r"\.highlight \.([a-z0-9]+)(?=,|$)", sel.strip())
+        if not classes: continue
+        var = re.fullmatch(r"color:var\(--md-code-hl-(\w+)-color\)", body.strip())
+        for c in classes:  # only a class whose one rule is a colour variable is rewritten
+            rules[c] = None if c in seen or not var or var.group(1) == "comment" else var.group(1)
+            seen.add(c)
+    by_colour = {}
+    for c, var in rules.items():
+        if var is None or var not in values: continue
+        colour = tuple(values[var])
+        by_colour.setdefault(colour, []).append(c)
+    groups = {"w": None}  # whitespace: no colour to see
+    for colour, classes in by_colour.items():
+        plain = all(v == "var(--md-code-fg-color)" for v in colour)
+        short = min(classes, key=len)
+        groups.update({c: None if plain else short for c in classes})
+    return groups
+
+
+_HL_BLOCK = re.compile(r'(<div class="highlight"><pre><span></span><code>)(.*?)(</code></pre></div>)', re.S)
+_HL_TOKEN = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>|([^<]+)')
+_KEEP_WS = re.compile(r"(<(pre|textarea|script|style|code)\b.*?</\2>)|\n\s+", re.S | re.I)
+
+
+def compact_html(text: str, groups: dict) -> str:
+    """The same page in fewer bytes: runs of whitespace with a newline between tags become one newline (not inside
+    pre, code, textarea, script or style), and highlighted code loses the spans that colour nothing (names and
+    whitespace take the code colour anyway) and merges neighbouring spans of one colour (`<span class=o>`: HTML needs
+    no quotes there). A code block with any other markup in it (line numbers, highlighted lines, annotations) is left
+    as it is."""
+    def code(m):
+        body = m.group(2)
+        if not re.fullmatch(r'(?:<span class="[a-z0-9]+">[^<]*</span>|[^<]+)*', body): return m.group(0)
+        out = []  # [class or None, text]
+        for t in _HL_TOKEN.finditer(body):
+            cls, txt = (groups.get(t.group(1), t.group(1)), t.group(2)) if t.group(1) else (None, t.group(3))
+            if out and out[-1][0] == cls: out[-1][1] += txt
+            elif (cls and len(out) > 1 and out[-2][0] == cls and out[-1][0] is None
+                  and out[-1][1].strip() == ""):  # `) =`: spaces between two spans of one colour join them
+                out[-2][1] += out.pop()[1] + txt
+            else: out.append([cls, txt])
+        return m.group(1) + "".join(f"<span class={c}>{t}</span>" if c else t for c, t in out) + m.group(3)
+    text = _HL_BLOCK.sub(code, text)
+    return _KEEP_WS.sub(lambda m: m.group(1) or "\n", text)
+
+
 def build(nbs: Path, site: Path, stage: Path, quiet=False) -> dict:
     "Stage the pages and assets, then build the site with mkdocs; returns a few numbers about it."
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    import plotly
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     t0, cfg = time.time(), settings()
     sys.path.insert(0, str(ROOT))
     if stage.exists(): shutil.rmtree(stage)
     shutil.copytree(ASSETS, stage / "assets")
-    shutil.copy(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", stage / PLOTLY_JS)
     pages = [Page(p, nbs, stage, cfg) for p in notebooks(nbs)]
+    shutil.copy(plotly_js(set().union(*(p.traces for p in pages))), stage / PLOTLY_JS)
     links = card_links(pages)
     for p in pages:
         (stage / p.rel).parent.mkdir(parents=True, exist_ok=True)
@@ -460,6 +549,18 @@ def build(nbs: Path, site: Path, stage: Path, quiet=False) -> dict:
     # theme files that no page loads: source maps, and lunr's other languages (the search index is English)
     for f in site.rglob("*.map"): f.unlink()
     shutil.rmtree(site / "assets" / "javascripts" / "lunr", ignore_errors=True)
+    # the search index of an API page (a module notebook) keeps its prose, headings, tables and API cards but not its
+    # code cells, mostly tests of the names its cards document; tutorials keep their code: search finds the usage
+    api = {p.rel.with_suffix(".html").as_posix() for p in pages if p.module}
+    index = site / "search" / "search_index.json"
+    if index.exists():
+        data = json.loads(index.read_text(encoding="utf-8"))
+        for d in data.get("docs", []):
+            if d["location"].split("#")[0] in api: d["text"] = re.sub(r"\s*<pre>.*?</pre>\s*", " ", d["text"], flags=re.S).strip()
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    groups = _hl_groups(site)
+    for f in site.rglob("*.html"):
+        f.write_text(compact_html(f.read_text(encoding="utf-8"), groups), encoding="utf-8")
     (site / ".nojekyll").touch()  # GitHub Pages: serve the files as they are
     size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
     return {"pages": len(pages), "seconds": round(time.time() - t0, 1), "bytes": size}
