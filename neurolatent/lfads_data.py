@@ -349,7 +349,8 @@ def config_from_dict(cls, # a config dataclass
                      d:dict, # its fields as read from a file
                      where:str, # the file (and entry) it came from, for messages
                     ):
-    "`cls(**d)`, with unknown, missing or out-of-range fields reported as a ValueError naming `where`."
+    "`cls(**d)`, with unknown, missing or out-of-range fields reported as a ValueError naming `where` (fields listed in `cls.added_fields`, added after files were first written, may be missing: they take their defaults)."
+    if isinstance(d, dict): d = {f.name: f.default for f in fields(cls) if f.name in getattr(cls, "added_fields", ())} | d
     check_json_keys(d, tuple(f.name for f in fields(cls)), where)
     try: return cls(**d)
     except (TypeError, ValueError) as e: raise ValueError(f"{where} is not a valid {cls.__name__}: {e}") from None

@@ -11,8 +11,10 @@ import json
 import os
 import re
 import time
+import warnings
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -20,13 +22,15 @@ import numpy as np
 import optax
 
 from .core import atomic_path, check_array, check_positive_int, check_random_state
+from .lfads_likelihoods import get_likelihood
 from .lfads_data import atomic_write_bytes, check_config_field, check_json_keys, config_from_dict, read_json, read_npz
 
 # %% auto 0
 __all__ = ['train_step', 'LFADSConfig', 'TrainConfig', 'gru_init', 'gru_step', 'normalized_linear', 'lfads_init', 'param_count',
-           'lfads_forward', 'kl_gauss_gauss', 'ar1_logprior', 'poisson_nll', 'l2_penalty', 'lfads_losses',
-           'check_spikes', 'batch_indices', 'fit_lfads', 'posterior_sample_and_average', 'posterior_mean', 'save_lfads',
-           'load_lfads', 'latest_checkpoint', 'load_checkpoint']
+           'lfads_forward', 'recon_params', 'recon_mean', 'kl_gauss_gauss', 'ar1_logprior', 'poisson_nll', 'l2_penalty',
+           'lfads_losses', 'check_spikes', 'check_ext', 'batch_indices', 'sv_mask', 'val_keys', 'fit_lfads',
+           'posterior_sample_and_average', 'posterior_mean', 'save_lfads', 'load_lfads', 'latest_checkpoint',
+           'load_checkpoint']
 
 # %% ../nbs/30b_lfads_model.ipynb 5
 @dataclass(frozen=True)
@@ -46,6 +50,13 @@ class LFADSConfig:
     ar_noise_variance:float=0.1 # its stationary (process) variance
     keep_rate:float=0.98 # dropout keep probability during training
     l2reg:float=2e-5 # L2 penalty weight on all weight matrices
+    heldout_dim:int=0 # held-out neurons: reconstructed from the factors, never encoded (their columns follow the data_dim held-in ones)
+    ext_input_dim:int=0 # external inputs (a known stimulus or behaviour) fed to the generator beside the inferred inputs
+    likelihood:str="poisson" # reconstruction distribution: 'poisson' (counts), 'gaussian' (dF/F), 'gamma' (> 0), 'zig' (0 or > zig_loc)
+    zig_loc:float=0.0 # the zero-inflated Gamma's smallest non-zero value
+    fp_bins:int=0 # forward prediction: the encoder never sees the last fp_bins bins of a trial, which the model must forecast
+
+    added_fields:ClassVar[tuple] = ("heldout_dim", "ext_input_dim", "likelihood", "zig_loc", "fp_bins")   # files written before these existed lack them
 
     def __post_init__(self):
         c = functools.partial(check_config_field, self)
@@ -58,6 +69,17 @@ class LFADSConfig:
         c("ar_noise_variance", float, 0, lo_open=True, why="a variance")
         c("keep_rate", float, 0, 1, lo_open=True, why="a dropout keep probability; 1 disables dropout")
         c("l2reg", float, 0, why="a penalty weight")
+        c("heldout_dim", int, 0, why="held-out neurons; 0 holds none out"); c("ext_input_dim", int, 0, why="external inputs; 0 for none")
+        get_likelihood(self.likelihood)
+        c("zig_loc", float, 0, why="the smallest non-zero value of the zero-inflated Gamma")
+        c("fp_bins", int, 0, why="forecast bins at the end of each trial; 0 for none")
+        if self.fp_bins >= self.ntimesteps:
+            raise ValueError(f"LFADSConfig.fp_bins={self.fp_bins} must be smaller than ntimesteps={self.ntimesteps}: the encoder must see some bins.")
+
+    @property
+    def recon_dim(self) -> int:
+        "Neurons the readout reconstructs: the `data_dim` held-in ones, then the `heldout_dim` held-out ones."
+        return self.data_dim + self.heldout_dim
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -76,6 +98,10 @@ class TrainConfig:
     kl_min:float=0.01 # KL weight before the warm-up
     kl_max:float=1.0 # KL weight after the warm-up
     print_every:int=100 # steps per compiled chunk (and per progress line)
+    cd_rate:float=0.0 # coordinated dropout: this fraction of the encoder's input entries is zeroed each step, and only they train the reconstruction
+    sv_rate:float=0.0 # sample validation: this fixed fraction of every trial's held-in entries is hidden from input and loss, and scored as `sv_nll`
+
+    added_fields:ClassVar[tuple] = ("cd_rate", "sv_rate")   # files written before these existed lack them
 
     def __post_init__(self):
         c = functools.partial(check_config_field, self)
@@ -89,6 +115,7 @@ class TrainConfig:
         for f in ("kl_warmup_start", "kl_warmup_end"): c(f, int, 0, why="a step")
         for f in ("kl_min", "kl_max"): c(f, float, 0, why="a KL weight")
         c("print_every", int, 1, why="steps per compiled chunk")
+        for f in ("cd_rate", "sv_rate"): c(f, float, 0, 1, hi_open=True, why="a fraction of input entries; 0 disables it")
         if self.kl_warmup_end < self.kl_warmup_start:
             raise ValueError(f"TrainConfig.kl_warmup_end={self.kl_warmup_end} must not precede kl_warmup_start={self.kl_warmup_start}: "
                              "the KL weight rises from kl_min at kl_warmup_start to kl_max at kl_warmup_end.")
@@ -141,17 +168,18 @@ def normalized_linear(W, # (G, F) weights; each factor's column is normalised to
 def lfads_init(key, # a `jax.random` key
                hps:LFADSConfig=LFADSConfig(), # architecture
               ) -> dict:
-    "Random LFADS parameters as a nested dict of arrays."
+    "Random LFADS parameters as a nested dict of arrays (the readout `rates` has one block of `recon_dim` columns per likelihood parameter)."
     N, E, C, I, G, F = hps.data_dim, hps.enc_dim, hps.con_dim, hps.ii_dim, hps.gen_dim, hps.factors_dim
+    R = hps.recon_dim * get_likelihood(hps.likelihood).n_params
     k = jax.random.split(key, 8)
     return dict(
         enc_fwd=gru_init(k[0], N, E), enc_bwd=gru_init(k[1], N, E),
         ic=dict(W=_glorot(k[2], 2 * E, 2 * G), b=jnp.zeros(2 * G)),
         con=gru_init(k[3], 2 * E + F, C), con_h0=jnp.zeros(C),
         ii=dict(W=0.1 * _glorot(k[4], C, 2 * I), b=jnp.zeros(2 * I)),
-        gen=gru_init(k[5], I, G),
+        gen=gru_init(k[5], I + hps.ext_input_dim, G),
         factors=dict(W=_glorot(k[6], G, F)),
-        rates=dict(W=_glorot(k[7], F, N), b=jnp.zeros(N)))
+        rates=dict(W=_glorot(k[7], F, R), b=jnp.zeros(R)))
 
 def param_count(params:dict) -> int:
     "Number of scalars in a parameter tree."
@@ -218,13 +246,16 @@ def lfads_forward(params:dict, # from `lfads_init`
                   hps:LFADSConfig, # architecture and priors
                   keep_rate:float|None=None, # dropout keep probability; None uses `hps.keep_rate`, 1.0 disables
                   sample:bool=True, # draw g0 and u_t from their posteriors (False: use the means)
+                  ext=None, # (B, T, ext_input_dim) external inputs, when `hps.ext_input_dim` > 0
                  ) -> dict:
-    "Run LFADS on a batch; return posteriors, samples, generator states, factors and log-rates, all batch-first."
+    "Run LFADS on a batch; return posteriors, samples, generator states, factors and the readout (log-rates for Poisson), all batch-first."
     keep = hps.keep_rate if keep_rate is None else keep_rate
     B, T, _ = x.shape
     E, G, I = hps.enc_dim, hps.gen_dim, hps.ii_dim
     k = jax.random.split(key, 6)
-    x = _dropout(k[0], x.astype(jnp.float32), keep)
+    x = x[..., :hps.data_dim].astype(jnp.float32)                       # the encoder sees the held-in neurons only
+    if hps.fp_bins: x = x.at[:, T - hps.fp_bins:].set(0.0)                # … and not the bins it must forecast
+    x = _dropout(k[0], x, keep)
     xt = jnp.swapaxes(x, 0, 1)                                            # (T, B, N)
     pf, pb = params["enc_fwd"], params["enc_bwd"]
     xpf, xpb = xt @ pf["Wx"] + pf["b"], (xt @ pb["Wx"] + pb["b"])[::-1]
@@ -243,24 +274,41 @@ def lfads_forward(params:dict, # from `lfads_init`
     enc_p = _dropout(k[3], enc, keep) @ pc["Wx"][:2 * E] + pc["b"]          # (T, B, 3C)
     eps = noise * jax.random.normal(k[4], (T, B, I))
     gen_keep = _dropout(k[5], jnp.ones((T, B, G)), keep)                   # dropout masks on the generator state
+    # external inputs enter the generator beside u_t: their projection is computed once, outside the loop
+    ext_p = (jnp.zeros((T, B, 3 * G)) if hps.ext_input_dim == 0 else
+             jnp.swapaxes(jnp.asarray(ext, jnp.float32), 0, 1) @ pg["Wx"][I:]) + pg["b"]
     def step(carry, inp):
         c, g, f = carry
-        ep, e, m = inp
+        ep, e, m, xg = inp
         c = gru_step(pc, c, ep + f @ pc["Wx"][2 * E:])
         ii_mean, ii_logvar = _gaussian(c @ params["ii"]["W"] + params["ii"]["b"], hps.var_min)
         u = ii_mean + jnp.exp(0.5 * ii_logvar) * e
-        g = gru_step(pg, g, u @ pg["Wx"] + pg["b"])
+        g = gru_step(pg, g, u @ pg["Wx"][:I] + xg)
         f = (g * m) @ Wf
         return (c, g, f), (ii_mean, ii_logvar, u, g, f)
     c0 = jnp.broadcast_to(params["con_h0"], (B, hps.con_dim))
-    _, (ii_mean, ii_logvar, ii, gen, factors) = jax.lax.scan(step, (c0, g0, g0 @ Wf), (enc_p, eps, gen_keep))
+    _, (ii_mean, ii_logvar, ii, gen, factors) = jax.lax.scan(step, (c0, g0, g0 @ Wf), (enc_p, eps, gen_keep, ext_p))
     bf = lambda a: jnp.swapaxes(a, 0, 1)
     factors = bf(factors)
-    logrates = factors @ params["rates"]["W"] + params["rates"]["b"]
-    return dict(ic_mean=ic_mean, ic_logvar=ic_logvar, g0=g0, ii_mean=bf(ii_mean), ii_logvar=bf(ii_logvar),
-                ii=bf(ii), gen=bf(gen), factors=factors, logrates=logrates)
+    readout = factors @ params["rates"]["W"] + params["rates"]["b"]        # (B, T, n_params · recon_dim)
+    out = dict(ic_mean=ic_mean, ic_logvar=ic_logvar, g0=g0, ii_mean=bf(ii_mean), ii_logvar=bf(ii_logvar),
+               ii=bf(ii), gen=bf(gen), factors=factors, readout=readout)
+    if hps.likelihood == "poisson": out["logrates"] = readout
+    return out
 
-# %% ../nbs/30b_lfads_model.ipynb 26
+def recon_params(out:dict, # from `lfads_forward`
+                 hps:LFADSConfig, # the model's config
+                ) -> list:
+    "The readout split into the likelihood's raw parameters, each `(B, T, recon_dim)`."
+    return jnp.split(out["readout"], get_likelihood(hps.likelihood).n_params, axis=-1)
+
+def recon_mean(out:dict, # from `lfads_forward`
+               hps:LFADSConfig, # the model's config
+              ):
+    "The expected reconstruction `(B, T, recon_dim)`: Poisson rates, or the mean of the chosen likelihood."
+    return get_likelihood(hps.likelihood).mean(*recon_params(out, hps), loc=hps.zig_loc)
+
+# %% ../nbs/30b_lfads_model.ipynb 29
 def _normal_logpdf(x, mean, logvar):
     return -0.5 * (jnp.log(2 * jnp.pi) + logvar + (x - mean) ** 2 / jnp.exp(logvar))
 
@@ -291,44 +339,88 @@ def l2_penalty(params:dict) -> jax.Array:
     "Sum of squares of every weight matrix (leaves with ≥ 2 dimensions; biases excluded)."
     return sum(jnp.sum(w ** 2) for w in jax.tree_util.tree_leaves(params) if w.ndim >= 2)
 
+def _masked_input(x, key, hps, cd_rate, sv_keep, sv_rate):
+    "The encoder's input: held-in columns with sample-validation and coordinated-dropout entries zeroed, the rest scaled up; and the CD mask."
+    xin, scale, cd_keep = x[..., :hps.data_dim], 1.0, None
+    if sv_keep is not None: xin, scale = xin * sv_keep, scale * (1.0 - sv_rate)
+    if cd_rate > 0:
+        cd_keep = jax.random.bernoulli(key, 1.0 - cd_rate, xin.shape)
+        xin, scale = jnp.where(cd_keep, xin, 0.0), scale * (1.0 - cd_rate)
+    return (xin if scale == 1.0 else xin / scale), cd_keep
+
 def lfads_losses(params:dict, # LFADS parameters
-                 x, # (B, T, N) spike counts
+                 x, # (B, T, recon_dim) data: the held-in neurons, then the held-out ones
                  key, # a `jax.random` key
                  kl_scale, # KL weight (the warm-up schedule's value)
                  hps:LFADSConfig, # architecture and priors
                  keep_rate:float|None=None, # dropout keep probability (None: `hps.keep_rate`)
+                 ext=None, # (B, T, ext_input_dim) external inputs, when the model has them
+                 cd_rate:float=0.0, # coordinated dropout rate (0: off)
+                 sv_keep=None, # (B, T, data_dim) sample-validation mask: 0 where an entry is hidden from input and loss
+                 sv_rate:float=0.0, # the fraction of entries `sv_keep` hides
                 ):
-    "The total loss and a dict of its terms (`nll`, `kl_g0`, `kl_ii` unscaled, `l2`, `loss`)."
-    out = lfads_forward(params, x, key, hps, keep_rate)
-    nll = poisson_nll(x, out["logrates"]).mean()
+    "The total loss and a dict of its terms (`nll`, `kl_g0`, `kl_ii` unscaled, `l2`, `loss`; `heldout_nll`, `sv_nll` when used)."
+    N = hps.data_dim
+    if cd_rate > 0: key, kcd = jax.random.split(key)
+    else: kcd = None
+    xin, cd_keep = _masked_input(x, kcd, hps, cd_rate, sv_keep, sv_rate)
+    out = lfads_forward(params, xin, key, hps, keep_rate, ext=ext)
+    nll_e = get_likelihood(hps.likelihood).nll(x, *recon_params(out, hps), loc=hps.zig_loc)   # (B, T, recon_dim)
+    nll_in, extra = nll_e[..., :N], {}
+    if cd_rate > 0: nll_in = jnp.where(cd_keep, jax.lax.stop_gradient(nll_in), nll_in)   # only dropped entries train the readout
+    if sv_keep is not None:
+        extra["sv_nll"] = (nll_in * (1.0 - sv_keep)).sum((-2, -1)).mean() / sv_rate   # scaled to all held-in entries
+        nll_in = nll_in * sv_keep
+    nll = nll_in.sum((-2, -1)).mean()
+    if hps.heldout_dim:
+        extra["heldout_nll"] = nll_e[..., N:].sum((-2, -1)).mean()
+        nll = nll + extra["heldout_nll"]
     kl_g0 = kl_gauss_gauss(out["ic_mean"], out["ic_logvar"], hps.ic_prior_var).mean()
     logq = _normal_logpdf(out["ii"], out["ii_mean"], out["ii_logvar"]).sum((-2, -1))
     kl_ii = (logq - ar1_logprior(out["ii"], hps)).mean()
     l2 = 0.5 * hps.l2reg * l2_penalty(params)
     loss = nll + kl_scale * (kl_g0 + kl_ii) + l2
-    return loss, dict(loss=loss, nll=nll, kl_g0=kl_g0, kl_ii=kl_ii, l2=l2, kl_scale=jnp.asarray(kl_scale, jnp.float32))
+    return loss, dict(loss=loss, nll=nll, kl_g0=kl_g0, kl_ii=kl_ii, l2=l2, kl_scale=jnp.asarray(kl_scale, jnp.float32), **extra)
 
-# %% ../nbs/30b_lfads_model.ipynb 31
-def check_spikes(spikes, # (K, T, N) spike counts
+# %% ../nbs/30b_lfads_model.ipynb 34
+def check_spikes(spikes, # (K, T, N) spike counts, or other data the model's likelihood describes
                  hps:LFADSConfig, # the model they are meant for
                  name:str="spikes", # what to call them in messages
+                 heldin_ok:bool=False, # also accept the `data_dim` held-in neurons alone (inference needs no held-out data)
                 ) -> np.ndarray:
-    "`spikes` as float32 `(K, T, N)` after checking shape, sign and integrality against `hps`."
+    "`spikes` as float32 `(K, T, N)` after checking shape and values against `hps` (counts for Poisson: whole, ≥ 0)."
     s = check_array(spikes, name=name, ndim=3)
-    if s.dtype.kind == "f" and not np.all(s == np.round(s)):
-        raise ValueError(f"{name} must be spike counts (whole numbers); got fractional values. "
-                         "LFADS's Poisson likelihood needs counts per bin.")
-    if s.min() < 0: raise ValueError(f"{name} has negative counts (min {s.min()}).")
-    if s.max() > 2**24:
+    lik = get_likelihood(hps.likelihood)
+    lik.check(s, name, loc=hps.zig_loc)
+    if lik.counts and s.max() > 2**24:
         raise ValueError(f"{name} has counts up to {s.max():g} in one bin; above 2**24 float32 cannot hold them exactly, and "
                          "no neuron fires that much in a bin: check the units (counts per bin, not e.g. spike times).")
     K, T, N = s.shape
-    if T != hps.ntimesteps or N != hps.data_dim:
-        raise ValueError(f"{name} has {T} time bins × {N} neurons but the model expects {hps.ntimesteps} × {hps.data_dim}; "
-                         "pass LFADSConfig(ntimesteps=..., data_dim=...) matching the data (trials, time, neurons).")
+    ok = (hps.recon_dim, hps.data_dim) if heldin_ok else (hps.recon_dim,)
+    if T != hps.ntimesteps or N not in ok:
+        held = (f" ({hps.data_dim} held-in + {hps.heldout_dim} held-out" + (f", or the {hps.data_dim} held-in alone" if heldin_ok else "") + ")"
+                if hps.heldout_dim else "")
+        raise ValueError(f"{name} has {T} time bins × {N} neurons but the model expects {hps.ntimesteps} × {hps.recon_dim}{held}; "
+                         "pass LFADSConfig(ntimesteps=..., data_dim=..., heldout_dim=...) matching the data (trials, time, neurons).")
     return s.astype(np.float32)
 
-# %% ../nbs/30b_lfads_model.ipynb 34
+def check_ext(ext, # (K, T, ext_input_dim) external inputs, or None
+              hps:LFADSConfig, # the model they are meant for
+              n_trials:int, # K of the data they go with
+              name:str="ext", # what to call them in messages
+             ) -> np.ndarray|None:
+    "External inputs as float32, checked against the model and the data; None when the model has none."
+    if hps.ext_input_dim == 0:
+        if ext is not None: raise ValueError(f"{name} was given but the model has no external inputs; set LFADSConfig(ext_input_dim=...).")
+        return None
+    if ext is None: raise ValueError(f"the model takes {hps.ext_input_dim} external input(s) (LFADSConfig.ext_input_dim); pass {name}.")
+    e = check_array(ext, name=name, ndim=3)
+    if e.shape != (n_trials, hps.ntimesteps, hps.ext_input_dim):
+        raise ValueError(f"{name} has shape {e.shape} but must be (trials, time bins, inputs) = "
+                         f"{(n_trials, hps.ntimesteps, hps.ext_input_dim)} to go with its data.")
+    return e.astype(np.float32)
+
+# %% ../nbs/30b_lfads_model.ipynb 37
 def batch_indices(key, # the training key
                   step, # the step number (an int or a traced int)
                   n_trials:int, # trials in the training set
@@ -342,18 +434,31 @@ _global_norm = optax.tree.norm if hasattr(getattr(optax, "tree", None), "norm") 
 
 def _fingerprint(idx): return jnp.sum(idx.astype(jnp.uint32) * (2 * jnp.arange(idx.shape[0], dtype=jnp.uint32) + 1))
 
+def sv_mask(key, # the run's sample-validation key (fixed for the whole run)
+            idx, # (B,) trial indices
+            shape:tuple, # (T, data_dim) of one trial
+            sv_rate:float, # the fraction of entries hidden
+           ):
+    "`(B, T, data_dim)` masks, 0 on the entries hidden for sample validation: fixed per trial index, the same at every step."
+    return jax.vmap(lambda i: jax.random.bernoulli(jax.random.fold_in(key, i), 1.0 - sv_rate, shape))(idx).astype(jnp.float32)
+
 def _train_step(params, opt_state, step, key, data, hps, tc):
-    idx, kn = batch_indices(key, step, data.shape[0], tc.batch_size)
-    (_, terms), grads = jax.value_and_grad(lfads_losses, has_aux=True)(params, data[idx], kn, tc.kl_scale(step), hps)
+    data = data if isinstance(data, dict) else dict(x=data)
+    x = data["x"]
+    idx, kn = batch_indices(key, step, x.shape[0], tc.batch_size)
+    kw = dict(ext=None if data.get("ext") is None else data["ext"][idx], cd_rate=tc.cd_rate)
+    if tc.sv_rate > 0: kw.update(sv_keep=sv_mask(data["sv_key"], idx, (x.shape[1], hps.data_dim), tc.sv_rate), sv_rate=tc.sv_rate)
+    (_, terms), grads = jax.value_and_grad(lfads_losses, has_aux=True)(params, x[idx], kn, tc.kl_scale(step), hps, **kw)
     updates, opt_state = tc.optimizer().update(grads, opt_state, params)
     terms = dict(terms, grad_norm=_global_norm(grads), batch_fingerprint=_fingerprint(idx),
                  key_fingerprint=jax.random.key_data(kn).ravel()[-1])
     return optax.apply_updates(params, updates), opt_state, terms
 
 train_step = jax.jit(_train_step, static_argnums=(5, 6))
-train_step.__doc__ = "One jitted LFADS update `(params, opt_state, step, key, data, hps, tc) -> (params, opt_state, terms)`."
+train_step.__doc__ = ("One jitted LFADS update `(params, opt_state, step, key, data, hps, tc) -> (params, opt_state, terms)`; "
+                      "`data` is the `(K, T, recon_dim)` array or a dict with `x`, `ext` (external inputs) and `sv_key`.")
 
-# %% ../nbs/30b_lfads_model.ipynb 38
+# %% ../nbs/30b_lfads_model.ipynb 41
 @functools.lru_cache(maxsize=8)
 def _make_chunk(hps, tc):
     def chunk(params, opt_state, steps, key, data):
@@ -364,14 +469,18 @@ def _make_chunk(hps, tc):
         return params, opt_state, terms
     return jax.jit(chunk, donate_argnums=(0, 1))
 
-_VAL_KEYS = ("val_loss", "val_nll", "val_kl_g0", "val_kl_ii")   # validation arrays in the history, besides `val_step`
+_VAL_KEYS = ("val_loss", "val_nll", "val_kl_g0", "val_kl_ii")   # validation arrays in every history with validation, besides `val_step`
 
-def _history(hist, val=None) -> dict:
+def val_keys(hps:LFADSConfig, tc:TrainConfig) -> tuple:
+    "The validation scores of a run: `_VAL_KEYS`, plus `val_heldout_nll` with held-out neurons and `val_sv_nll` with sample validation."
+    return _VAL_KEYS + (("val_heldout_nll",) if hps.heldout_dim else ()) + (("val_sv_nll",) if tc.sv_rate > 0 else ())
+
+def _history(hist, val=None, monitor="val_loss") -> dict:
     "Per-step terms concatenated over chunks, plus the validation arrays when there are any (`val` not None)."
     h = {k: np.concatenate([c[k] for c in hist]) for k in hist[0]} if hist else {}
     if val is not None:
-        h.update(val_step=np.asarray(val["val_step"], np.int64), **{k: np.asarray(val[k], np.float32) for k in _VAL_KEYS})
-        if val["val_step"]: h["best_step"] = np.asarray(val["val_step"][_best_index(val["val_loss"])], np.int64)
+        h.update(val_step=np.asarray(val["val_step"], np.int64), **{k: np.asarray(v, np.float32) for k, v in val.items() if k != "val_step"})
+        if val["val_step"]: h["best_step"] = np.asarray(val["val_step"][_best_index(val[monitor])], np.int64)
     return h
 
 def _best_index(losses) -> int:
@@ -393,7 +502,7 @@ def _nonfinite_terms(terms, first) -> str|None:
     vals = ", ".join(f"{k}={float(terms[k][i]):g}" for k in _LOSS_KEYS if not np.isfinite(terms[k][i]))
     return f"the training loss or its gradient became non-finite at step {first + i}, counting from 0 ({vals})"
 
-def _diverged(why, good_step, good, hist, val, best, ckpt, tc) -> FloatingPointError:
+def _diverged(why, good_step, good, hist, val, best, ckpt, tc, monitor) -> FloatingPointError:
     "The error `fit_lfads` raises when training diverges, carrying the last finite parameters."
     ck = ""
     if ckpt is not None and (m := _CKPT_NAME.match(Path(ckpt).name)):
@@ -404,22 +513,25 @@ def _diverged(why, good_step, good, hist, val, best, ckpt, tc) -> FloatingPointE
         f"err.history holds every step's terms up to the failure{'; err.best_params the best validated ones' if best is not None else ''}."
         f"{ck} Lower TrainConfig.step_size (now {tc.step_size:g}) or max_grad_norm (now {tc.max_grad_norm:g}), and warm-start "
         "from err.params (params=) to keep the progress; resume=True with the same settings would diverge the same way.")
-    err.params, err.step, err.history, err.best_params, err.checkpoint = jax.device_get(good), good_step, _history(hist, val), best, ckpt
+    err.params, err.step, err.history, err.best_params, err.checkpoint = jax.device_get(good), good_step, _history(hist, val, monitor), best, ckpt
     return err
 
-def fit_lfads(train_spikes, # (K, T, N) training spike counts
+def fit_lfads(train_spikes, # (K, T, recon_dim) training data: spike counts (or what the likelihood describes), held-in then held-out neurons
               hps:LFADSConfig=LFADSConfig(), # architecture and priors
               tc:TrainConfig=TrainConfig(), # optimisation schedule
               random_state:int|None=0, # seed for initialisation, batches and noise (None on resume: the checkpoint's)
               params:dict|None=None, # warm start from these parameters, with a fresh optimizer, lr decay and KL warm-up
               verbose:bool=True, # print a line every `tc.print_every` steps
               callback=None, # called as `callback(step, params, terms)` after every chunk (e.g. to evaluate or checkpoint)
-              valid_spikes=None, # (K', T, N) validation spike counts, scored after every chunk
-              early_stopping:int|None=None, # stop after this many validations without a lower `val_loss`
+              valid_spikes=None, # (K', T, recon_dim) validation data, scored after every chunk
+              early_stopping:int|None=None, # stop after this many validations without a lower `monitor`
               restore_best:bool|None=None, # return the parameters of the best validation (default: True with early stopping)
               checkpoint_dir:str|os.PathLike|None=None, # folder for checkpoints (`lfads-step<step>.npz`)
               checkpoint_every:int|None=None, # steps between checkpoints, a multiple of `tc.print_every` (default: every chunk)
               resume:bool=False, # continue exactly from the latest checkpoint in `checkpoint_dir`, if there is one
+              train_ext=None, # (K, T, ext_input_dim) external inputs of the training trials, when the model has them
+              valid_ext=None, # (K', T, ext_input_dim) those of the validation trials
+              monitor:str="val_loss", # the validation score early stopping and `restore_best` minimise (one of `val_keys(hps, tc)`)
              ):
     "Train LFADS on `train_spikes`; return the parameters and the history (dict of NumPy arrays)."
     if not isinstance(hps, LFADSConfig): raise TypeError(f"hps must be an LFADSConfig, got {type(hps).__name__}.")
@@ -429,6 +541,19 @@ def fit_lfads(train_spikes, # (K, T, N) training spike counts
         raise ValueError(f"TrainConfig.batch_size={tc.batch_size} exceeds the {len(data)} training trials (a batch holds distinct "
                          "trials); lower batch_size or train on more trials.")
     valid = None if valid_spikes is None else check_spikes(valid_spikes, hps, "valid_spikes")
+    if hps.heldout_dim:
+        silent = [i for i in range(hps.heldout_dim) if not data[..., hps.data_dim + i].any()]
+        if len(silent) == hps.heldout_dim:
+            raise ValueError(f"all {hps.heldout_dim} held-out neurons are silent (all zero) in train_spikes: there is nothing to learn "
+                             "their reconstruction from; hold out neurons that fire.")
+        if silent:
+            warnings.warn(f"held-out neuron(s) {silent} (counting from 0 among the held-out columns) are silent in train_spikes; "
+                          "their predicted rates will be near zero.", stacklevel=2)
+    ext = check_ext(train_ext, hps, len(data), "train_ext")
+    vext = None if valid is None else check_ext(valid_ext, hps, len(valid), "valid_ext")
+    if valid is None and valid_ext is not None: raise ValueError("valid_ext was given without valid_spikes.")
+    keys = val_keys(hps, tc)
+    if monitor not in keys: raise ValueError(f"monitor={monitor!r} is not a validation score of this run; choose one of {list(keys)}.")
     if early_stopping is not None:
         if isinstance(early_stopping, bool) or not isinstance(early_stopping, (int, np.integer)) or early_stopping < 1:
             raise ValueError(f"early_stopping must be a positive number of validations, got {early_stopping!r}.")
@@ -458,18 +583,21 @@ def fit_lfads(train_spikes, # (K, T, N) training spike counts
     init = "lfads_init" if params is None else _tree_sha256(params)
     params = lfads_init(kinit, hps) if params is None else jax.tree_util.tree_map(jnp.array, params)
     opt_state = tc.optimizer().init(params)
-    settings = None if checkpoint_dir is None else _run_settings(hps, tc, seed, init, data, valid)
-    start, hist, val, best = 0, [], {k: [] for k in ("val_step",) + _VAL_KEYS}, None
+    settings = None if checkpoint_dir is None else _run_settings(hps, tc, seed, init, (data, ext), (valid, vext), monitor)
+    start, hist, val, best = 0, [], {k: [] for k in ("val_step",) + keys}, None
     if state is not None:
-        params, opt_state, start, hist, val, best = _restore(state, ckpt, settings, params, opt_state, tc)
+        params, opt_state, start, hist, val, best = _restore(state, ckpt, settings, params, opt_state, tc, keys)
         if verbose: print(f"resuming from {ckpt} at step {start}", flush=True)
     if valid is not None:
-        evaluate, (vx, vw) = _make_eval(hps), _valid_batches(valid)
+        evaluate, (vx, vw) = _make_eval(hps, tc.sv_rate), _valid_batches(valid if vext is None else np.concatenate([valid, vext], -1))
         kval = jax.random.fold_in(jax.random.PRNGKey(seed), 1)   # one fixed noise draw: validations are comparable
-    best_i = _best_index(val["val_loss"])
-    wait = len(val["val_loss"]) - 1 - best_i
+        ksv_val = jax.random.fold_in(jax.random.PRNGKey(seed), 3)   # fixed sample-validation masks of the validation trials
+    best_i = _best_index(val[monitor])
+    wait = len(val[monitor]) - 1 - best_i
     stop = early_stopping is not None and best_i >= 0 and wait >= early_stopping
-    data, run, t0, prev = jnp.asarray(data), _make_chunk(hps, replace(tc, num_batches=1, print_every=1)), time.time(), ckpt
+    data = dict(x=jnp.asarray(data)) | ({} if ext is None else dict(ext=jnp.asarray(ext))) | (
+        dict(sv_key=jax.random.fold_in(jax.random.PRNGKey(seed), 2)) if tc.sv_rate > 0 else {})
+    run, t0, prev = _make_chunk(hps, replace(tc, num_batches=1, print_every=1)), time.time(), ckpt
     for first in range(start, tc.num_batches, tc.print_every):
         if stop: break
         steps = jnp.arange(first, min(first + tc.print_every, tc.num_batches))
@@ -482,66 +610,74 @@ def fit_lfads(train_spikes, # (K, T, N) training spike counts
             bad = [k for k, a in _flatten(jax.device_get(params)).items() if not np.isfinite(a).all()]
             why = f"the parameters {bad[:4]} became non-finite in the update of step {done - 1}"
         if why is None and valid is not None:
-            v = jax.device_get(evaluate(params, vx, vw, kval))
-            if not all(np.isfinite(v[k]) for k in _VAL_KEYS):
-                why = f"the validation loss became non-finite after step {done - 1} (" + ", ".join(f"{k}={float(v[k]):g}" for k in _VAL_KEYS) + ")"
-        if why is not None: raise _diverged(why, first, good, hist, val if valid is not None else None, best, prev, tc)
+            v = jax.device_get(evaluate(params, vx, vw, kval, ksv_val))
+            if not all(np.isfinite(v[k]) for k in keys):
+                why = f"the validation loss became non-finite after step {done - 1} (" + ", ".join(f"{k}={float(v[k]):g}" for k in keys) + ")"
+        if why is not None: raise _diverged(why, first, good, hist, val if valid is not None else None, best, prev, tc, monitor)
         if valid is not None:
             val["val_step"].append(done)
-            for k in _VAL_KEYS: val[k].append(v[k])
-            best_i = _best_index(val["val_loss"])
-            if best_i == len(val["val_loss"]) - 1: best = _copy_tree(params)   # a copy: `params` is donated to the next chunk
-            wait = len(val["val_loss"]) - 1 - best_i
+            for k in keys: val[k].append(v[k])
+            best_i = _best_index(val[monitor])
+            if best_i == len(val[monitor]) - 1: best = _copy_tree(params)   # a copy: `params` is donated to the next chunk
+            wait = len(val[monitor]) - 1 - best_i
             stop = early_stopping is not None and wait >= early_stopping
-            line = f"  val {v['val_loss']:8.1f}"
+            line = f"  val {v['val_loss']:8.1f}" + (f"  {monitor} {v[monitor]:8.2f}" if monitor != "val_loss" else "")
         if verbose:
             print(f"step {done:6d}/{tc.num_batches}  loss {t['loss'][-1]:8.1f}  nll {t['nll'][-1]:8.1f}  "
                   f"kl_g0 {t['kl_g0'][-1]:6.2f}  kl_ii {t['kl_ii'][-1]:6.2f}  kl_scale {t['kl_scale'][-1]:.3f}{line}  "
                   f"({time.time() - t0:.0f} s)", flush=True)
-            if stop: print(f"early stop: no lower val_loss in {early_stopping} validations; best at step {val['val_step'][best_i]}", flush=True)
+            if stop: print(f"early stop: no lower {monitor} in {early_stopping} validations; best at step {val['val_step'][best_i]}", flush=True)
         if checkpoint_dir is not None and (done % every == 0 or done == tc.num_batches or stop):
             es = dict(patience=None if early_stopping is None else int(early_stopping), stopped=stop,
                       best_step=int(val["val_step"][best_i]) if best_i >= 0 else None, evals_without_improvement=int(wait),
-                      best_val_loss=float(val["val_loss"][best_i]) if best_i >= 0 else None)
-            path = _save_checkpoint(checkpoint_dir, done, params, opt_state, _history(hist, val if valid is not None else None),
+                      best_val_loss=float(val[monitor][best_i]) if best_i >= 0 else None)
+            path = _save_checkpoint(checkpoint_dir, done, params, opt_state, _history(hist, val if valid is not None else None, monitor),
                                     best, dict(settings=settings, early_stopping=es))
             _prune_checkpoints(checkpoint_dir, keep=(path, prev)); prev = path
         if callback is not None: callback(done, params, hist[-1])
     if restore_best and best is not None: params = jax.tree_util.tree_map(jnp.array, best)
-    return params, _history(hist, val if valid is not None else None)
+    return params, _history(hist, val if valid is not None else None, monitor)
 
-# %% ../nbs/30b_lfads_model.ipynb 48
+# %% ../nbs/30b_lfads_model.ipynb 54
 _KEEP = ("rates", "factors", "ii", "ic_mean", "gen")
 
-def _readout(out):
-    return dict(rates=jnp.exp(out["logrates"]), factors=out["factors"], ii=out["ii"], ic_mean=out["ic_mean"], gen=out["gen"])
+def _readout(out, hps):
+    return dict(rates=recon_mean(out, hps), factors=out["factors"], ii=out["ii"], ic_mean=out["ic_mean"], gen=out["gen"])
+
+def _split_ext(xb, hps):
+    "A batch of `_check_inference`'s arrays split into the held-in data and the external inputs (None without)."
+    return xb[..., :hps.data_dim], (xb[..., hps.data_dim:] if hps.ext_input_dim else None)
 
 def _batches(spikes, batch_size, fn):
     outs = [jax.device_get(fn(jnp.asarray(spikes[i:i + batch_size]), i)) for i in range(0, len(spikes), batch_size)]
     return {k: np.concatenate([o[k] for o in outs]) for k in _KEEP}
 
-def _check_inference(params, spikes, hps, **counts):
-    "The spikes as float32 after checking the config, the parameters and every count argument."
+def _check_inference(params, spikes, hps, ext=None, **counts):
+    "The held-in data (and external inputs after them) as float32, after checking the config, the parameters and every count."
     if not isinstance(hps, LFADSConfig): raise TypeError(f"hps must be an LFADSConfig, got {type(hps).__name__}.")
     for name, v in counts.items(): check_positive_int(v, name)
     _check_params(_flat_params(params, "params"), hps, "params")
-    return check_spikes(spikes, hps)
+    x = check_spikes(spikes, hps, heldin_ok=True)[..., :hps.data_dim]
+    e = check_ext(ext, hps, len(x))
+    return x if e is None else np.concatenate([x, e], -1)
 
 def posterior_sample_and_average(params:dict, # trained LFADS parameters
-                                 spikes, # (K, T, N) spike counts
+                                 spikes, # (K, T, N) data: the held-in neurons (held-out columns, if present, are ignored)
                                  hps:LFADSConfig, # the model's config
                                  random_state:int|None=0, # seed for the posterior draws
                                  n_samples:int=128, # posterior draws per trial
                                  batch_size:int=128, # trials per compiled call
                                  sample_chunk:int=16, # draws evaluated at once (memory vs speed)
+                                 ext=None, # (K, T, ext_input_dim) external inputs, when the model has them
                                 ) -> dict:
-    "Average of `n_samples` posterior draws per trial (dropout off): rates, factors, inputs, g0 mean, generator."
-    x = _check_inference(params, spikes, hps, n_samples=n_samples, batch_size=batch_size, sample_chunk=sample_chunk)
+    "Average of `n_samples` posterior draws per trial (dropout off): rates (of all `recon_dim` neurons), factors, inputs, g0 mean, generator."
+    x = _check_inference(params, spikes, hps, ext, n_samples=n_samples, batch_size=batch_size, sample_chunk=sample_chunk)
     if n_samples % sample_chunk: raise ValueError(f"n_samples={n_samples} must be a multiple of sample_chunk={sample_chunk}.")
     key = jax.random.PRNGKey(check_random_state(random_state))
     @jax.jit
     def avg(xb, kb):
-        one = lambda k: _readout(lfads_forward(params, xb, k, hps, keep_rate=1.0, sample=True))
+        xi, eb = _split_ext(xb, hps)
+        one = lambda k: _readout(lfads_forward(params, xi, k, hps, keep_rate=1.0, sample=True, ext=eb), hps)
         keys = jax.random.split(kb, n_samples).reshape(n_samples // sample_chunk, sample_chunk, -1)
         def body(acc, ks):
             o = jax.vmap(one)(ks)
@@ -552,16 +688,18 @@ def posterior_sample_and_average(params:dict, # trained LFADS parameters
     return _batches(x, batch_size, lambda xb, i: avg(xb, jax.random.fold_in(key, i)))
 
 def posterior_mean(params:dict, # trained LFADS parameters
-                   spikes, # (K, T, N) spike counts
+                   spikes, # (K, T, N) data: the held-in neurons (held-out columns, if present, are ignored)
                    hps:LFADSConfig, # the model's config
                    batch_size:int=512, # trials per compiled call
+                   ext=None, # (K, T, ext_input_dim) external inputs, when the model has them
                   ) -> dict:
     "Deterministic decoding with g0 and u at their posterior means (dropout off)."
-    x = _check_inference(params, spikes, hps, batch_size=batch_size)
-    f = jax.jit(lambda xb: _readout(lfads_forward(params, xb, jax.random.PRNGKey(0), hps, keep_rate=1.0, sample=False)))
+    x = _check_inference(params, spikes, hps, ext, batch_size=batch_size)
+    f = jax.jit(lambda xb: _readout(lfads_forward(params, *_split_ext(xb, hps)[:1], jax.random.PRNGKey(0), hps, keep_rate=1.0,
+                                                  sample=False, ext=_split_ext(xb, hps)[1]), hps))
     return _batches(x, batch_size, lambda xb, i: f(xb))
 
-# %% ../nbs/30b_lfads_model.ipynb 53
+# %% ../nbs/30b_lfads_model.ipynb 59
 _FORMAT = "neurolatent.lfads/1"
 
 def save_lfads(path:str|os.PathLike, # destination `.npz`; the config goes to the same name with `.json`
@@ -603,22 +741,34 @@ def load_lfads(path:str|os.PathLike, # an `.npz` written by `save_lfads`
                          "one of the two files was replaced or edited.")
     return _unflatten(flat), hps, side["meta"]
 
-# %% ../nbs/30b_lfads_model.ipynb 59
+# %% ../nbs/30b_lfads_model.ipynb 65
 _CKPT_FORMAT = "neurolatent.lfads_checkpoint/1"
 _STEP_KEYS = ("loss", "nll", "kl_g0", "kl_ii", "l2", "kl_scale", "grad_norm", "batch_fingerprint", "key_fingerprint")
 _CKPT_NAME = re.compile(r"^lfads-step(\d{8})\.npz$")   # temporary `.part` files of an interrupted write never match
 
 @functools.lru_cache(maxsize=8)
-def _make_eval(hps):
-    def evaluate(params, xs, w, key):   # xs (batches, B, T, N), w (batches, B): 1 for a trial, 0 for padding
+def _make_eval(hps, sv_rate=0.0):
+    R, N = hps.recon_dim, hps.data_dim
+    lik = get_likelihood(hps.likelihood)
+    def evaluate(params, xs, w, key, sv_key):   # xs (batches, B, T, recon_dim [+ ext]), w (batches, B): 1 for a trial, 0 for padding
         def one(args):
-            x, wb, i = args
-            out = lfads_forward(params, x, jax.random.fold_in(key, i), hps, keep_rate=1.0, sample=True)
+            xe, wb, i = args
+            x, ext = xe[..., :R], (xe[..., R:] if hps.ext_input_dim else None)
+            sv_keep = None
+            if sv_rate > 0: sv_keep = sv_mask(sv_key, i * x.shape[0] + jnp.arange(x.shape[0]), (x.shape[1], N), sv_rate)
+            xin, _ = _masked_input(x, None, hps, 0.0, sv_keep, sv_rate)
+            out = lfads_forward(params, xin, jax.random.fold_in(key, i), hps, keep_rate=1.0, sample=True, ext=ext)
             kl_ii = _normal_logpdf(out["ii"], out["ii_mean"], out["ii_logvar"]).sum((-2, -1)) - ar1_logprior(out["ii"], hps)
-            return jnp.stack([poisson_nll(x, out["logrates"]), kl_gauss_gauss(out["ic_mean"], out["ic_logvar"], hps.ic_prior_var),
-                              kl_ii]) @ wb
-        nll, kl_g0, kl_ii = jax.lax.map(one, (xs, w, jnp.arange(xs.shape[0]))).sum(0) / w.sum()
-        return dict(val_loss=nll + kl_g0 + kl_ii, val_nll=nll, val_kl_g0=kl_g0, val_kl_ii=kl_ii)
+            nll_e = lik.nll(x, *recon_params(out, hps), loc=hps.zig_loc)
+            terms = [nll_e.sum((-2, -1)), kl_gauss_gauss(out["ic_mean"], out["ic_logvar"], hps.ic_prior_var), kl_ii]
+            if hps.heldout_dim: terms.append(nll_e[..., N:].sum((-2, -1)))
+            if sv_rate > 0: terms.append((nll_e[..., :N] * (1.0 - sv_keep)).sum((-2, -1)) / sv_rate)
+            return jnp.stack(terms) @ wb
+        tot = jax.lax.map(one, (xs, w, jnp.arange(xs.shape[0]))).sum(0) / w.sum()
+        out = dict(val_loss=tot[0] + tot[1] + tot[2], val_nll=tot[0], val_kl_g0=tot[1], val_kl_ii=tot[2])
+        if hps.heldout_dim: out["val_heldout_nll"] = tot[3]
+        if sv_rate > 0: out["val_sv_nll"] = tot[-1]
+        return out
     return jax.jit(evaluate)
 
 def _valid_batches(valid, size=512):
@@ -636,15 +786,25 @@ def _sha256(a) -> str:
 def _tree_sha256(tree) -> str:
     return _sha256(np.frombuffer("".join(f"{k}={_sha256(v)};" for k, v in sorted(_flatten(tree).items())).encode(), np.uint8))
 
-def _run_settings(hps, tc, seed, init, data, valid) -> dict:
+def _data_sha256(data, ext) -> str|None:
+    "One hash of a run's data and its external inputs (the data's own hash when there are none)."
+    if data is None: return None
+    return _sha256(data) if ext is None else _sha256(np.frombuffer(f"{_sha256(data)}+{_sha256(ext)}".encode(), np.uint8))
+
+def _run_settings(hps, tc, seed, init, train, valid, monitor="val_loss") -> dict:
     "What a checkpoint's run is: resuming is allowed only when all of it matches (except `tc.num_batches`)."
     return json.loads(json.dumps(dict(hps=asdict(hps), tc=asdict(tc), random_state=seed, init=init,
-                                      train_data=_sha256(data), valid_data=None if valid is None else _sha256(valid))))
+                                      train_data=_data_sha256(*train), valid_data=_data_sha256(*valid), monitor=monitor)))
+
+_DEFAULTS = dict(hps=asdict(LFADSConfig()), tc=asdict(TrainConfig()))   # what a checkpoint from before a field existed ran with
 
 def _settings_diff(old:dict, new:dict) -> list:
-    diff = [f"{cls}.{k} (checkpoint {old[g].get(k)!r}, now {new[g].get(k)!r})"
+    was = lambda g, k: old[g].get(k, _DEFAULTS[g].get(k))
+    diff = [f"{cls}.{k} (checkpoint {was(g, k)!r}, now {new[g].get(k)!r})"
             for g, cls in (("hps", "LFADSConfig"), ("tc", "TrainConfig")) for k in new[g]
-            if old[g].get(k) != new[g].get(k) and (g, k) != ("tc", "num_batches")]
+            if was(g, k) != new[g].get(k) and (g, k) != ("tc", "num_batches")]
+    if old.get("monitor", "val_loss") != new.get("monitor", "val_loss"):
+        diff.append(f"monitor (checkpoint {old.get('monitor', 'val_loss')!r}, now {new.get('monitor')!r})")
     short = lambda s: "none" if s is None else s if len(s) < 20 else f"sha256 {s[:12]}…"
     for k, what in (("random_state", "random_state"), ("init", "initial parameters (params=)"),
                     ("train_data", "training data"), ("valid_data", "validation data")):
@@ -688,7 +848,8 @@ def load_checkpoint(path:str|os.PathLike, # an `lfads-step<step>.npz` written by
     if not isinstance(meta, dict) or meta.get("format") != _CKPT_FORMAT:
         raise ValueError(f"{path} is not an LFADS training checkpoint (format {meta.get('format') if isinstance(meta, dict) else meta!r}).")
     check_json_keys(meta, ("format", "step", "settings", "early_stopping"), f"{path} (meta)")
-    check_json_keys(meta["settings"], ("hps", "tc", "random_state", "init", "train_data", "valid_data"), f"{path} (meta.settings)")
+    check_json_keys({"monitor": "val_loss"} | meta["settings"] if isinstance(meta["settings"], dict) else meta["settings"],
+                    ("hps", "tc", "random_state", "init", "train_data", "valid_data", "monitor"), f"{path} (meta.settings)")
     check_json_keys(meta["early_stopping"], ("patience", "stopped", "best_step", "evals_without_improvement", "best_val_loss"),
                     f"{path} (meta.early_stopping)")
     step = meta["step"]
@@ -707,7 +868,7 @@ def load_checkpoint(path:str|os.PathLike, # an `lfads-step<step>.npz` written by
     if not all(np.isfinite(v).all() for v in opt.values() if v.dtype.kind == "f"): raise ValueError(f"{path}: its optimizer state has NaN or inf values.")
     missing = [k for k in _STEP_KEYS if k not in history]
     short = sorted(k for k, v in history.items() if not k.startswith("val_") and k != "best_step" and v.shape != (step,))
-    nval = {np.shape(history[k]) for k in ("val_step",) + _VAL_KEYS if k in history}
+    nval = {np.shape(v) for k, v in history.items() if k.startswith("val_")}
     if missing or short or len(nval) > 1:
         raise ValueError(f"{path}: its history is damaged: " + "; ".join(
             ([f"missing {missing}"] if missing else []) + ([f"{short[:4]} do not cover its {step} steps"] if short else [])
@@ -715,7 +876,7 @@ def load_checkpoint(path:str|os.PathLike, # an `lfads-step<step>.npz` written by
     return dict(step=step, params=_unflatten(params), best_params=_unflatten(best) or None,
                 opt_leaves=[opt[k] for k in sorted(opt)], history=history, meta=meta)
 
-def _restore(state, path, settings, params, opt_state, tc):
+def _restore(state, path, settings, params, opt_state, tc, keys=_VAL_KEYS):
     "Check a loaded checkpoint against this run and rebuild its parameters, optimizer state, history and best."
     diff = _settings_diff(state["meta"]["settings"], settings)
     if diff: raise ValueError(f"Cannot resume from {path}: it was made with different " + "; ".join(diff) + ". Only "
@@ -734,5 +895,5 @@ def _restore(state, path, settings, params, opt_state, tc):
     opt_state = jax.tree_util.tree_unflatten(tdef, rebuild(state["opt_leaves"], jax.device_get(leaves), "optimizer state"))
     h = state["history"]
     hist = [{k: v for k, v in h.items() if not k.startswith("val_") and k != "best_step"}] if state["step"] > 0 else []
-    val = {k: list(h.get(k, [])) for k in ("val_step",) + _VAL_KEYS}
+    val = {k: list(h.get(k, [])) for k in ("val_step",) + keys}
     return params, opt_state, state["step"], hist, val, state["best_params"]
