@@ -3,7 +3,11 @@
 Prints the held-out rate R² (posterior sample-and-average), the PCA(2) baseline R², the inferred-input R², the
 steady-state time per training step at tutorial size, and the achieved GFLOP/s of a training step as a fraction
 of a plain `jnp` matmul's GFLOP/s measured in the same run. The last line is one JSON object with keys
-rate_r2, pca_r2, input_r2, step_s, flop_fraction (plus context).
+rate_r2, pca_r2, input_r2, step_s, flop_fraction, compile_s (plus context), and cobps_lfads / cobps_smoothing:
+the co-smoothing bits per spike on the test bins of the rat hippocampus recording (rat "Buddy", 12 of 48 neurons
+held out, the split of `tutorials/lfads_real_data`) of `fit_lfads_recording` and of NLB's smoothing + Poisson GLM
+baseline, measured in the same run (held-out draw 0; the tutorial reports three draws). --quick trains that
+model for 2,000 steps instead of 5,000 (early stopping on the validation part either way).
 
 Step FLOPs are counted analytically: every matrix product of the forward pass (2·m·k·n each), times 3 for the
 forward + backward pass (times 2 for the encoders' projections of the data, whose input gradient is not
@@ -11,14 +15,35 @@ needed); element-wise work is not counted, so the fraction is a lower bound. XLA
 step is printed alongside for reference only: it counts the body of each `lax.scan` once, not once per time
 bin (checked: a 25-step scan of one 128² matmul reports the FLOPs of a single matmul), so it undercounts.
 
-usage: python bench/bench_lfads.py [--quick] [--seed 0] [--save PATH] [--eval-every 2000]
+Threads: `--threads N` pins the whole process (the matmul reference and the LFADS step alike) to N CPU cores
+before JAX starts; XLA's CPU backend has no reliable thread-count flag (`intra_op_parallelism_threads` is
+ignored by current jaxlib), so CPU affinity is the way to fix it. The matmul speeds up with every core, the
+step's sequential scans much less, so the fraction depends on N: compare runs at the same N.
+
+usage: python bench/bench_lfads.py [--quick] [--threads N] [--seed 0] [--save PATH] [--eval-every 2000]
 """
 import argparse
 import json
 import os
+import sys
 import time
+from dataclasses import replace
 
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+
+
+def _pin_threads(argv):
+    "Pin this process to the first N allowed cores when `--threads N` is given: before JAX starts its thread pools."
+    if "--threads" not in argv: return None
+    n = int(argv[argv.index("--threads") + 1])
+    cores = sorted(os.sched_getaffinity(0))
+    if not 1 <= n <= len(cores): raise SystemExit(f"--threads {n}: this process may use {len(cores)} core(s).")
+    os.sched_setaffinity(0, set(cores[:n]))
+    os.environ.setdefault("OMP_NUM_THREADS", str(n))
+    return n
+
+
+THREADS = _pin_threads(sys.argv[1:]) if __name__ == "__main__" else None
 
 import jax
 import jax.numpy as jnp
@@ -26,6 +51,8 @@ import numpy as np
 
 from neurolatent.lfads_data import IntegratorConfig, load_integrator_data
 from neurolatent.lfads_eval import evaluate_lfads, r2_per_neuron
+from neurolatent.lfads_real import block_split, smoothing_baseline, split_neurons
+from neurolatent.lfads_recording import RECORDING_TRAIN, fit_lfads_recording
 from neurolatent.lfads_model import (LFADSConfig, TrainConfig, _make_chunk, fit_lfads, lfads_init, posterior_mean,
                                      save_lfads, train_step)
 
@@ -60,18 +87,20 @@ def matmul_gflops(n=1024, reps=20):
 
 
 def time_steps(train, hps, tc, chunk=100, reps=3):
-    "Steady-state seconds per training step: a compiled chunk of `chunk` steps, best of `reps` after warm-up."
+    "Steady-state seconds per training step (a compiled chunk of `chunk` steps, best of `reps` after warm-up), all chunk times, compile seconds."
     run = _make_chunk(hps, tc)
     params = lfads_init(jax.random.PRNGKey(0), hps); opt = tc.optimizer().init(params)
     data, key = jnp.asarray(train, jnp.float32), jax.random.PRNGKey(1)
+    t0 = time.perf_counter()
     params, opt, t = run(params, opt, jnp.arange(chunk), key, data); jax.block_until_ready(t)   # compile + warm-up
+    first = time.perf_counter() - t0
     times = []
     for r in range(reps):
         t0 = time.perf_counter()
         params, opt, t = run(params, opt, jnp.arange((r + 1) * chunk, (r + 2) * chunk), key, data)
         jax.block_until_ready(t)
         times.append((time.perf_counter() - t0) / chunk)
-    return min(times), times
+    return min(times), times, first - chunk * min(times)   # compile time: the first call less one steady chunk
 
 
 def xla_step_flops(train, hps, tc):
@@ -88,9 +117,30 @@ def xla_step_flops(train, hps, tc):
         return float("nan")
 
 
+def rat_cobps(steps: int, seed: int = 0) -> dict:
+    "co-bps of LFADS (`fit_lfads_recording`) and of the smoothing baseline on the rat recording's test bins, one draw."
+    import warnings
+    import neurolatent
+    rec = neurolatent.datasets.init("rat-hippocampus-single-buddy")
+    spikes = np.asarray(rec.neural, dtype=np.float64)
+    T, N = spikes.shape
+    split = block_split(T, (0.7, 0.15, 0.15), 200, segment_len=50, overlap=10, random_state=0)
+    _, held_out = split_neurons(N, 0.25, random_state=seed)
+    base = smoothing_baseline(spikes, held_out, split)
+    t0 = time.time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fit = fit_lfads_recording(spikes, held_out, split, 50, 10, tc=replace(RECORDING_TRAIN, num_batches=steps), random_state=seed)
+    print(f"rat co-bps (test, draw {seed}): LFADS {fit.scores['test']['co_bps']:.3f} (best step {int(fit.history['best_step'])}, "
+          f"{time.time() - t0:.0f} s)  smoothing baseline {base['co_bps']:.3f}", flush=True)
+    return dict(cobps_lfads=round(float(fit.scores["test"]["co_bps"]), 4), cobps_smoothing=round(float(base["co_bps"]), 4),
+                cobps_steps=steps, cobps_best_step=int(fit.history["best_step"]))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2,000 trials, 600 batches, 32 posterior samples (minutes, not hours)")
+    ap.add_argument("--threads", type=int, default=None, help="pin the process to this many CPU cores (both contenders)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--save", default=None, help="write the trained parameters here (.npz + .json)")
     ap.add_argument("--eval-every", type=int, default=2000, help="print held-out posterior-mean R² every this many steps")
@@ -103,7 +153,7 @@ def main(argv=None):
     else:
         data_cfg, tc, n_samples, eval_every = IntegratorConfig(), TrainConfig(), 128, a.eval_every
     print(f"jax {jax.__version__} on {jax.devices()[0].platform} ({jax.devices()[0].device_kind}); "
-          f"{os.cpu_count()} CPU cores; schedule {tc.num_batches} batches of {tc.batch_size}", flush=True)
+          f"{len(os.sched_getaffinity(0))} of {os.cpu_count()} CPU cores in use; schedule {tc.num_batches} batches of {tc.batch_size}", flush=True)
 
     t0 = time.time()
     data = load_integrator_data(data_cfg, verbose=True)
@@ -112,13 +162,14 @@ def main(argv=None):
     train, ev = data.train, data.eval
 
     mm = matmul_gflops()
-    step_s, all_t = time_steps(train.spikes, hps, tc)
+    step_s, all_t, compile_s = time_steps(train.spikes, hps, tc)
     flops = step_flops(hps, tc.batch_size)
     xla = xla_step_flops(train.spikes, hps, tc)
     frac = flops / step_s / 1e9 / mm
     print(f"matmul (1024², float32): {mm:.1f} GFLOP/s", flush=True)
     print(f"train step (B={tc.batch_size}, T={hps.ntimesteps}, N={hps.data_dim}, 128/128/128/32): "
           f"{step_s * 1e3:.1f} ms/step (chunks: {', '.join(f'{t * 1e3:.1f}' for t in all_t)} ms)", flush=True)
+    print(f"compile time of one {100}-step chunk: {compile_s:.1f} s", flush=True)
     print(f"analytic step FLOPs {flops / 1e9:.2f} GFLOP -> {flops / step_s / 1e9:.1f} GFLOP/s = {100 * frac:.1f} % of matmul "
           f"(XLA cost analysis of one step, scan bodies counted once: {xla / 1e9:.2f} GFLOP)", flush=True)
 
@@ -145,7 +196,8 @@ def main(argv=None):
                rate_r2_mean=round(s["rate_r2_mean"], 4), smooth_r2=round(s["smooth_r2"], 4), smooth_pca_r2=round(s["smooth_pca_r2"], 4),
                input_r2_mean=round(s["input_r2_mean"], 4), matmul_gflops=round(mm, 1), step_gflop=round(flops / 1e9, 3),
                flop_count="analytic matmul FLOPs, fwd+bwd", num_batches=tc.num_batches, train_s=round(train_s, 1),
-               device=jax.devices()[0].platform, quick=a.quick)
+               compile_s=round(compile_s, 1), cores=len(os.sched_getaffinity(0)), device=jax.devices()[0].platform, quick=a.quick)
+    out.update(rat_cobps(2000 if a.quick else RECORDING_TRAIN.num_batches, a.seed))
     print(json.dumps(out), flush=True)
 
 
