@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.neurolatent-installed
 # the tests also need the optional extras: upstream cebra (parity tests), dask (GridSearch), dandi (NWB access)
 TEST_STAMP := $(VENV)/.neurolatent-test-extras
 
-.PHONY: demo test install docs results export clean-nbs check-sync bench
+.PHONY: demo test install docs results export clean-nbs check-sync bench gpu-wheels
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "neurolatent needs Python >= 3.10, found " + sys.version.split()[0]'
@@ -58,3 +58,23 @@ results: $(STAMP)
 
 export: $(STAMP)
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
+
+# Wheels for tools/gpu_check.sh on the GPU machine (no network; its image has torch, jax + CUDA plugin, optax, numpy,
+# scipy, scikit-learn, pandas, h5py, matplotlib, tqdm, pytest): what neurolatent and upstream cebra need beyond that,
+# every one with --no-deps, at the versions this venv has. Compiled ones for CPython 3.10-3.14 (the image's Python is not
+# known here); gpu_check.sh installs only those the image lacks. Carry the folder: run(carry=["wheels"]). Keep it < 64 MiB.
+GPU_WHEELS_PURE   := cebra literate-dataclasses requests urllib3 idna certifi plotly narwhals pynwb hdmf jsonschema \
+                     jsonschema-specifications referencing attrs ruamel.yaml platformdirs threadpoolctl joblib setuptools
+GPU_WHEELS_BINARY := rpds-py charset-normalizer
+GPU_WHEELS_PYS    := 3.10 3.11 3.12 3.13 3.14
+pin = $(foreach p,$(1),$(shell $(PY) -c 'import importlib.metadata as m, sys; print(sys.argv[1] + "==" + m.version(sys.argv[1]))' $(p) 2>/dev/null || echo $(p)))
+gpu-wheels: $(TEST_STAMP)
+	@mkdir -p wheels
+	$(PY) -m pip download -q --no-deps --only-binary=:all: -d wheels $(call pin,$(GPU_WHEELS_PURE))
+	@for v in $(GPU_WHEELS_PYS); do \
+	  $(PY) -m pip download -q --no-deps --only-binary=:all: -d wheels --python-version $$v --implementation cp \
+	    --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 $(GPU_WHEELS_BINARY) \
+	    || echo "gpu-wheels: no wheels of $(GPU_WHEELS_BINARY) for Python $$v"; \
+	done
+	@du -sh wheels; ls wheels | wc -l
+	@test $$(du -sm wheels | cut -f1) -lt 64 || { echo "wheels/ is over 64 MiB: too big to carry"; exit 1; }
