@@ -23,6 +23,9 @@ $(STAMP): $(PY) setup.py settings.ini
 
 $(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install -q -e ".[dev,bench,distributed,dandi]"
+	# nlb-tools (the NLB metrics our co-bps must equal) pins pandas<=1.3.4, which has no wheel for Python >= 3.10:
+	# installed without its dependencies (all present), for the parity tests of lfads_real only
+	$(PY) -m pip install -q --no-deps nlb-tools==0.0.4
 	@touch $(TEST_STAMP)
 
 install: $(STAMP)
