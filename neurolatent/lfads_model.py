@@ -275,15 +275,14 @@ def lfads_forward(params:dict, # from `lfads_init`
     eps = noise * jax.random.normal(k[4], (T, B, I))
     gen_keep = _dropout(k[5], jnp.ones((T, B, G)), keep)                   # dropout masks on the generator state
     # external inputs enter the generator beside u_t: their projection is computed once, outside the loop
-    ext_p = (jnp.zeros((T, B, 3 * G)) if hps.ext_input_dim == 0 else
-             jnp.swapaxes(jnp.asarray(ext, jnp.float32), 0, 1) @ pg["Wx"][I:]) + pg["b"]
+    ext_p = None if hps.ext_input_dim == 0 else jnp.swapaxes(jnp.asarray(ext, jnp.float32), 0, 1) @ pg["Wx"][I:] + pg["b"]
     def step(carry, inp):
         c, g, f = carry
         ep, e, m, xg = inp
         c = gru_step(pc, c, ep + f @ pc["Wx"][2 * E:])
         ii_mean, ii_logvar = _gaussian(c @ params["ii"]["W"] + params["ii"]["b"], hps.var_min)
         u = ii_mean + jnp.exp(0.5 * ii_logvar) * e
-        g = gru_step(pg, g, u @ pg["Wx"][:I] + xg)
+        g = gru_step(pg, g, u @ pg["Wx"][:I] + (pg["b"] if xg is None else xg))
         f = (g * m) @ Wf
         return (c, g, f), (ii_mean, ii_logvar, u, g, f)
     c0 = jnp.broadcast_to(params["con_h0"], (B, hps.con_dim))
@@ -695,8 +694,10 @@ def posterior_mean(params:dict, # trained LFADS parameters
                   ) -> dict:
     "Deterministic decoding with g0 and u at their posterior means (dropout off)."
     x = _check_inference(params, spikes, hps, ext, batch_size=batch_size)
-    f = jax.jit(lambda xb: _readout(lfads_forward(params, *_split_ext(xb, hps)[:1], jax.random.PRNGKey(0), hps, keep_rate=1.0,
-                                                  sample=False, ext=_split_ext(xb, hps)[1]), hps))
+    @jax.jit
+    def f(xb):
+        xi, eb = _split_ext(xb, hps)
+        return _readout(lfads_forward(params, xi, jax.random.PRNGKey(0), hps, keep_rate=1.0, sample=False, ext=eb), hps)
     return _batches(x, batch_size, lambda xb, i: f(xb))
 
 # %% ../nbs/30b_lfads_model.ipynb 59
