@@ -128,12 +128,14 @@ def sizes(a):
                     adapt_steps=(10, 20), adapt_pre=5, adapt_repeats=2, transform_len=20_000, transform_repeats=2,
                     matmul_n=(128,), lfads=dict(hps=dict(data_dim=12, ntimesteps=10, enc_dim=16, con_dim=16, gen_dim=16, factors_dim=4),
                                                batches=(16,), chunk=10, reps=1, trials=64, tc=dict(kl_warmup_start=0, kl_warmup_end=10)),
-                    sync_steps=10, share=dict(cebra=4, multisession=3, adaptation=3, transform=3, lfads=6, matmul=1, syncs=2))
+                    sync_steps=10, share=dict(cebra=4, multisession=3, adaptation=3, transform=3, lfads=6, matmul=1, syncs=2, options=4,
+                                                infonce=1))
     return dict(data_len=None, warm_iters=20, min_iters=50, max_iters=2000, repeats=3, batches=(512, 4096), ms_iters=(50, 1000),
                 adapt_steps=(100, 500), adapt_pre=500, adapt_repeats=3, transform_len=1_000_000, transform_repeats=3,
                 matmul_n=(1024, 4096), lfads=dict(hps=dict(data_dim=100, ntimesteps=25), batches=(128, 1024), chunk=100, reps=3,
                                                   trials=2048, tc={}),
-                sync_steps=100, share=dict(cebra=25, multisession=30, adaptation=40, transform=25, lfads=45, matmul=5, syncs=10))
+                sync_steps=100, share=dict(cebra=25, multisession=30, adaptation=40, transform=25, lfads=45, matmul=5, syncs=10,
+                                           options=60, infonce=5))
 
 
 def iters_for(rate, seconds, s):
@@ -291,6 +293,64 @@ def bench_lfads_step(a, s, run):
     return out
 
 
+def bench_gpu_options(a, s, run, X, y):
+    """CEBRA-Behavior it/s at the large batch with each speed option of ours (float32 eager, `precision='bf16-mixed'`,
+    `torch_compile=True`, and CUDA graphs via `torch_compile={'mode': 'reduce-overhead'}`), alternating, with each
+    option's first fit (compilation included) timed apart and its loss curve compared with float32's (same seed)."""
+    B = s["batches"][-1]
+    compile_kw = {"backend": "aot_eager"} if a.dry_run else {}   # the dry run checks the plumbing, not the code generation
+    variants = {"float32": {}, "bf16_mixed": {"precision": "bf16-mixed"}, "compile": {"torch_compile": compile_kw or True}}
+    if str(a.device).startswith("cuda"): variants["compile_cudagraphs"] = {"torch_compile": {"mode": "reduce-overhead"}}
+    if str(a.device).startswith("cuda") and not torch.cuda.is_bf16_supported(): variants.pop("bf16_mixed")
+    def fit(v, iters, seed):
+        m = Ours(model_architecture="offset10-model", batch_size=B, time_offsets=10, output_dimension=3, max_iterations=iters,
+                 conditional="time_delta", learning_rate=3e-4, device=a.device, random_state=seed, **variants[v])
+        sec = timed(lambda: m.fit(X, y), a.device)[0]
+        return m, sec
+    out = {"batch_size": B, "variants": {k: {kk: str(vv) for kk, vv in v.items()} for k, v in variants.items()}, "first_fit": {}}
+    warm = s["warm_iters"]
+    for v in variants:   # first fit of each: kernels, allocator, compilation
+        m, sec = fit(v, warm, 0)
+        out["first_fit"][v] = {"seconds": round(sec, 3), "iters": warm}
+        if v == "float32": base = m.loss_
+        else: out["first_fit"][v]["max_loss_gap_vs_float32"] = round(float(np.abs(m.loss_ - base).max()), 6)
+    torch.compiler.reset() if a.dry_run else None
+    rate = warm / out["first_fit"]["float32"]["seconds"]
+    budget = min(s["share"]["options"], max(run.left() - 5, 1))
+    iters = iters_for(rate, budget / (len(variants) * s["repeats"]) * 0.6, s)
+    rates = {v: [] for v in variants}
+    for r, order in enumerate(alternate(rates, s["repeats"])):
+        for v in order: rates[v].append(iters / fit(v, iters, r)[1])
+    its = {v: med(x) for v, x in rates.items()}
+    out.update(iters=iters, repeats=s["repeats"], its={v: its[v] for v in variants},
+               its_all={v: [round(x, 2) for x in rates[v]] for v in variants},
+               speedup_vs_float32={v: round(its[v] / its["float32"], 3) for v in variants if v != "float32"})
+    log("  options at batch %d: " % B + ", ".join(f"{v} {its[v]:.1f} it/s" for v in variants))
+    return out
+
+
+def bench_infonce_paths(a, s):
+    "Forward + backward of the cosine InfoNCE at the large batch: the blocked CPU path against the plain one, on this device."
+    from neurolatent import losses
+    B, D = s["batches"][-1], 3
+    g = torch.Generator(device=a.device).manual_seed(0)
+    z = [torch.nn.functional.normalize(torch.randn(B, D, generator=g, device=a.device), dim=1).requires_grad_() for _ in range(3)]
+    inv = torch.tensor(1.0, device=a.device)
+    def plain():
+        ps, ns = losses.similarities(*z); losses.infonce(ps * inv, ns * inv)[0].backward()
+    def blocked(): losses._cosine_infonce(*z, inv)[0].backward()
+    reps = 3 if a.dry_run else 50
+    ms = {k: [] for k in ("plain", "blocked")}
+    for order in alternate(ms, s["repeats"] + 1):
+        for k in order:
+            f = plain if k == "plain" else blocked
+            f(); ms[k].append(timed(lambda: [f() for _ in range(reps)], a.device)[0] / reps * 1e3)
+    out = {"batch_size": B, "dim": D, "ms_plain": med(ms["plain"]), "ms_blocked": med(ms["blocked"]),
+           "used_here": "blocked" if losses._use_blocked(z[0], z[2]) else "plain"}
+    out["blocked_over_plain"] = round(out["ms_blocked"] / out["ms_plain"], 3)
+    return out
+
+
 def bench_host_syncs(a, s, X, y):
     "Synchronizing CUDA calls during a fit (torch's sync debug mode): none per step is the design (history synced every 25)."
     if not str(a.device).startswith("cuda"):
@@ -357,6 +417,8 @@ def main(argv=None):
         key = f"cebra_{'behavior' if behavior else 'time'}_{b2}"
         if has_up: run.bench(key, sh["cebra"], bench_cebra_speed, a, s, run, X, y, name, behavior, b2)
     run.bench("host_syncs", sh["syncs"], bench_host_syncs, a, s, X, y)
+    run.bench("infonce_paths", sh["infonce"], bench_infonce_paths, a, s)
+    run.bench("gpu_options", sh["options"], bench_gpu_options, a, s, run, X, y)
 
     r, summ = run.doc["results"], {}
     for k, v in r.items():
@@ -366,6 +428,8 @@ def main(argv=None):
                    ("transform_samples_per_s", ("transform", "samples_per_s_ours")), ("transform_speedup", ("transform", "speedup")),
                    ("lfads_step_s", ("lfads", "step_s")), ("lfads_flop_fraction", ("lfads", "flop_fraction"))):
         if src[1] in r.get(src[0], {}): summ[k] = r[src[0]][src[1]]
+    for v, x in r.get("gpu_options", {}).get("speedup_vs_float32", {}).items(): summ[f"{v}_speedup"] = x
+    if "blocked_over_plain" in r.get("infonce_paths", {}): summ["infonce_blocked_over_plain"] = r["infonce_paths"]["blocked_over_plain"]
     summ.update(n_skipped=len(run.doc["skipped"]), n_errors=len(run.doc["errors"]))
     run.doc["summary"] = summ
     run.write()

@@ -5,6 +5,7 @@
 # %% ../nbs/13_cebra.ipynb 2
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import numbers
@@ -29,7 +30,7 @@ from .training import (HISTORY_KEYS, VALIDATION_BATCHES, VALIDATION_SEED_SHIFT, 
                                   rng_state, run_steps, set_rng_state, write_torch_file)
 
 # %% auto 0
-__all__ = ['split_labels', 'CEBRA', 'loss_', 'FitPlan', 'label_kinds', 'fit', 'partial_fit', 'resume', 'transform',
+__all__ = ['PRECISIONS', 'split_labels', 'CEBRA', 'loss_', 'FitPlan', 'label_kinds', 'fit', 'partial_fit', 'resume', 'transform',
            'fit_transform', 'get_feature_names_out', 'set_output', 'save', 'load']
 
 # %% ../nbs/13_cebra.ipynb 6
@@ -90,6 +91,8 @@ class CEBRA(TransformerMixin, BaseEstimator):
                  optimizer_kwargs:tuple=_ADAM_DEFAULTS, # extra Adam arguments as (name, value) pairs
                  random_state:int|None=None, # seed of weights and sampling; None: a fresh seed
                  jacobian_regularization:float=0.0, # weight λ of a penalty on the encoder's Jacobian (xCEBRA-style; 0: off)
+                 precision:str="float32", # 'float32', or 'bf16-mixed': the encoder runs in bfloat16 (autocast), the loss in float32
+                 torch_compile:bool|dict=False, # compile the training objective with `torch.compile` (a dict: its arguments)
                 ):
         self.model_architecture, self.device, self.criterion, self.distance = model_architecture, device, criterion, distance
         self.conditional, self.temperature, self.temperature_mode = conditional, temperature, temperature_mode
@@ -99,9 +102,12 @@ class CEBRA(TransformerMixin, BaseEstimator):
         self.num_hidden_units, self.pad_before_transform, self.hybrid = num_hidden_units, pad_before_transform, hybrid
         self.optimizer_kwargs, self.random_state = optimizer_kwargs, random_state
         self.jacobian_regularization = jacobian_regularization
+        self.precision, self.torch_compile = precision, torch_compile
 
 # %% ../nbs/13_cebra.ipynb 12
 _ADAM_KEYS = {"betas", "eps", "weight_decay", "amsgrad", "maximize"}
+PRECISIONS = ("float32", "bf16-mixed")
+_COMPILE_KEYS = {"mode", "backend", "fullgraph", "dynamic", "options"}
 
 def _real(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
 
@@ -149,6 +155,15 @@ def _check_params(self:CEBRA):
     lam = self.jacobian_regularization
     if not (_real(lam) and 0 <= lam < math.inf):
         raise ValueError(f"jacobian_regularization must be a finite number ≥ 0, got {lam!r}.")
+    if not isinstance(self.precision, str) or self.precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}.")
+    tc = self.torch_compile
+    if isinstance(tc, dict):
+        unknown = sorted(set(map(str, tc)) - _COMPILE_KEYS)
+        if unknown: raise ValueError(f"torch_compile has unknown torch.compile argument(s) {unknown}; allowed: {sorted(_COMPILE_KEYS)}.")
+    elif not isinstance(tc, (bool, np.bool_)):
+        raise TypeError(f"torch_compile must be True, False or a dict of torch.compile arguments "
+                        f"(e.g. {{'mode': 'reduce-overhead'}}), got {tc!r}.")
 CEBRA._check_params = _check_params
 
 # %% ../nbs/13_cebra.ipynb 15
@@ -194,11 +209,37 @@ CEBRA._init_model = _init_model
 # %% ../nbs/13_cebra.ipynb 18
 _HYBRID_KEYS = HISTORY_KEYS + ("behavior_total", "time_total")
 
+def _autocast(self:CEBRA, device:torch.device):
+    "The context the encoder runs in: bfloat16 autocast for `precision='bf16-mixed'`, nothing for float32."
+    if getattr(self, "precision", "float32") == "float32": return contextlib.nullcontext()
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
+
+def _maybe_compile(self:CEBRA, fn):
+    "`fn` compiled with `torch.compile` when `torch_compile` asks for it (True: default arguments; a dict: those)."
+    tc = getattr(self, "torch_compile", False)
+    if tc is False or (isinstance(tc, np.bool_) and not tc): return fn
+    compiled = torch.compile(fn, **({} if tc is True or isinstance(tc, np.bool_) else dict(tc)))
+    mark = getattr(torch.compiler, "cudagraph_mark_step_begin", lambda: None)
+    def step_objective(*args):
+        mark()  # a new training step: CUDA-graph trees (mode='reduce-overhead') may reuse the last step's buffers
+        return compiled(*args)
+    return step_objective
+def _check_device_options(self:CEBRA, device:torch.device):
+    "Raise before training when `device` cannot run the chosen `precision` at speed."
+    if getattr(self, "precision", "float32") != "bf16-mixed" or device.type != "cuda": return
+    try: native = torch.cuda.is_bf16_supported(including_emulation=False)
+    except TypeError: native = torch.cuda.is_bf16_supported()  # torch < 2.3
+    if not native:
+        raise ValueError(f"precision='bf16-mixed' needs a GPU with bfloat16 arithmetic (Ampere or newer); "
+                         f"{torch.cuda.get_device_name(device)} would only emulate it, slower than float32. Use precision='float32'.")
+CEBRA._autocast, CEBRA._maybe_compile, CEBRA._check_device_options = _autocast, _maybe_compile, _check_device_options
+
 def _objective(self:CEBRA, model, Xd, Xd_t, b, B):
     "(loss, pos, neg, extra terms) of one batch `b` of B index triplets, embedded by `model`."
     crit = self.criterion_
     parts = [b.reference, b.positive] + ([b.time_positive] if self.hybrid else []) + [b.negative]
-    z = model.embed_windows(Xd, torch.cat(parts) - self.offset_.left, Xd_t)  # (k·B, D); window of t starts at t - left
+    with self._autocast(Xd.device):  # the loss below is float32 whatever the encoder's precision
+        z = model.embed_windows(Xd, torch.cat(parts) - self.offset_.left, Xd_t).float()  # (k·B, D); window of t starts at t - left
     if self.hybrid:
         ref, pos, tpos, neg = z.split(B)
         lb, pb, nb = crit(ref[:, :3], pos[:, :3], neg[:, :3])
@@ -212,9 +253,10 @@ def _step_fn(self:CEBRA, Xd, sampler):
     model, crit, opt, B = self.model_, self.criterion_, self.optimizer_, self.batch_size or sampler.n
     Xd_t = Xd.T.contiguous()  # (N, T): what the first convolution reads
     lam = self.jacobian_regularization
+    objective = self._maybe_compile(self._objective)
     def step():
         b = sampler.sample(B)
-        loss, p, n, extra = self._objective(model, Xd, Xd_t, b, B)
+        loss, p, n, extra = objective(model, Xd, Xd_t, b, B)
         total = loss
         if lam:
             reg = self._jacobian_penalty(model, Xd, b.reference, sampler.gen)
@@ -359,6 +401,7 @@ def _fit(self:CEBRA, X, ys, reset, validation_data=None, checkpoint_dir=None, re
     if resume is True and checkpoint_dir is None: raise ValueError("resume=True needs checkpoint_dir=, the folder of the checkpoints.")
     plan = self._plan(X, ys, validation_data)
     device = get_device(self.device)
+    self._check_device_options(device)
     found = latest_checkpoint(checkpoint_dir) if resume is True else (Path(resume) if resume else None)
     state = None
     if found is not None: state, rng = self._restore(found, plan, device)
@@ -455,6 +498,26 @@ def _session_encoder(self:CEBRA, session_id, n_features=None):
         raise ValueError(f"session_id must be an integer from 0 to {S - 1} (the model has {S} sessions), got {session_id!r}.")
     return self.model_[int(session_id)], self.n_features_[int(session_id)], f" (session {int(session_id)})"
 
+def _padded_rows(Xa:np.ndarray, a:int, b:int) -> np.ndarray:
+    "Rows a..b-1 of `Xa` continued by its first row before 0 and its last row after the end (replicate padding)."
+    if a >= 0 and b <= len(Xa): return Xa[a:b]
+    return Xa[np.clip(np.arange(a, b), 0, len(Xa) - 1)]
+
+class _Uploads:
+    "Host → GPU copies of transform's chunks through two pinned buffers, so the host fills one while the other is copied."
+    def __init__(self, device, shape):
+        self.device, self.k = device, 0
+        self.bufs = [torch.empty(shape, dtype=torch.float32, pin_memory=True) for _ in range(2)]
+        self.done = [None, None]  # the event after each buffer's last copy was queued
+    def put(self, rows:np.ndarray) -> torch.Tensor:
+        k, self.k = self.k, 1 - self.k
+        if self.done[k] is not None: self.done[k].synchronize()  # the copy from this buffer two chunks ago has finished
+        buf = self.bufs[k][:len(rows)]
+        np.copyto(buf.numpy(), rows, casting="same_kind")  # float64/int input is converted chunk by chunk
+        dev = buf.to(self.device, non_blocking=True)
+        self.done[k] = torch.cuda.Event(); self.done[k].record()
+        return dev
+
 @torch.no_grad()
 def transform(self:CEBRA, X, # (T, N) neural data with the features the model was fitted on
               batch_size:int|None=None, # time points per chunk (None: 16384)
@@ -470,21 +533,23 @@ def transform(self:CEBRA, X, # (T, N) neural data with the features the model wa
         hint = f" Pass session_id={other[0]}." if other and where else ""
         raise ValueError(f"X has {Xa.shape[1]} features, but CEBRA is expecting {n_in} features as input{where}.{hint}")
     device = next(model.parameters()).device
-    Xt = torch.as_tensor(Xa.astype(np.float32, copy=False)).to(device)
-    off = self.offset_
-    if self.pad_before_transform:
-        Xt = F.pad(Xt.T[None], off.pad(), mode="replicate")[0].T if off.receptive_field > 1 else Xt
-    else:
-        check_min_samples(len(Xt), off.receptive_field, "X", f"({self.model_architecture} needs {off.receptive_field} bins per point.)")
-    n_out = len(Xt) - off.receptive_field + 1
-    chunk = batch_size or 16384
+    off, rf = self.offset_, self.offset_.receptive_field
+    if not self.pad_before_transform:
+        check_min_samples(len(Xa), rf, "X", f"({self.model_architecture} needs {rf} bins per point.)")
+    lp = off.pad()[0] if self.pad_before_transform else 0  # padded row p is row clip(p - lp, 0, T - 1) of X
+    n_out = len(Xa) if self.pad_before_transform else len(Xa) - rf + 1
+    chunk = min(batch_size or 16384, n_out)
     model.eval()
-    outs = []
+    stream = _Uploads(device, (chunk + rf - 1, Xa.shape[1])) if device.type == "cuda" else None
+    out = torch.empty(n_out, model.num_output, pin_memory=stream is not None)  # pinned: the copies back do not wait
     for s in range(0, n_out, chunk):
-        piece = Xt[s:min(s + chunk, n_out) + off.receptive_field - 1]  # (L, N)
-        z = model(piece if off.receptive_field == 1 else piece.T[None])  # (L, D), (1, D, L - rf + 1) or (1, D)
-        outs.append(z[0].T if z.dim() == 3 else z)
-    return self._wrap_output(torch.cat(outs).cpu().numpy(), X)
+        L = min(chunk, n_out - s)
+        rows = _padded_rows(Xa, s - lp, s - lp + L + rf - 1)  # (L + rf - 1, N) host rows, a view where no padding is needed
+        piece = stream.put(rows) if stream is not None else torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32)).to(device)
+        z = model(piece if rf == 1 else piece.T[None])  # (L, D), (1, D, L) or (1, D); float32 whatever `precision`
+        out[s:s + L].copy_(z[0].T if z.dim() == 3 else z, non_blocking=stream is not None)
+    if stream is not None: torch.cuda.current_stream(device).synchronize()
+    return self._wrap_output(out.numpy().copy() if stream is not None else out.numpy(), X)
 CEBRA._check_fitted, CEBRA._session_encoder, CEBRA.transform = _check_fitted, _session_encoder, transform
 
 def fit_transform(self:CEBRA, X, y=None, *more_y, **fit_kwargs) -> np.ndarray:
@@ -530,7 +595,7 @@ CEBRA.get_feature_names_out, CEBRA.set_output, CEBRA._wrap_output, CEBRA.__sklea
 
 # %% ../nbs/13_cebra.ipynb 30
 _FORMAT, _FORMAT_VERSION = "neurolatent.CEBRA", 2  # 2: multi-session models; single-session files are still 1
-_RESUMABLE_DIFF_OK = ("max_iterations", "verbose", "device")  # settings a resumed fit may change
+_RESUMABLE_DIFF_OK = ("max_iterations", "verbose", "device", "precision", "torch_compile")  # settings a resumed fit may change
 
 def _jsonable(v):
     if isinstance(v, (tuple, list)): return [_jsonable(x) for x in v]

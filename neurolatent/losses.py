@@ -42,6 +42,12 @@ def infonce(pos_s:torch.Tensor, # (B,) similarities to positives, already divide
 _BLOCKED_MIN = 256 * 256  # B · B' from which InfoNCE uses the blocked negative term (`_cosine_infonce`, below)
 _LOG2E = 1.4426950408889634  # log2(e): exp(x) = 2 ** (x · log2 e)
 
+_compiling = getattr(torch.compiler, "is_compiling", None) or (lambda: False)  # torch < 2.3 has no is_compiling
+
+def _use_blocked(ref:torch.Tensor, neg:torch.Tensor) -> bool:
+    "Whether the cosine InfoNCE of these embeddings takes the blocked CPU path (big enough, on the CPU, not being compiled)."
+    return ref.device.type == "cpu" and len(ref) * len(neg) >= _BLOCKED_MIN and not _compiling()
+
 class InfoNCE(nn.Module):
     "InfoNCE loss with a fixed (`mode='constant'`) or learned (`mode='auto'`) temperature."
     def __init__(self,
@@ -73,7 +79,7 @@ class InfoNCE(nn.Module):
 
     def forward(self, ref, pos, neg) -> tuple: # (loss, pos term, neg term)
         inv = self.inverse_temperature()
-        if self.distance == "cosine" and len(ref) * len(neg) >= _BLOCKED_MIN: return _cosine_infonce(ref, pos, neg, inv)
+        if self.distance == "cosine" and _use_blocked(ref, neg): return _cosine_infonce(ref, pos, neg, inv)
         ps, ns = similarities(ref, pos, neg, self.distance)
         return infonce(ps * inv, ns * inv)
 

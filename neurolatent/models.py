@@ -42,6 +42,7 @@ class Encoder(nn.Module):
         super().__init__()
         self.num_input, self.num_output, self.normalize = num_neurons, num_output, normalize
     def _head(self, z):
+        if z.dtype in (torch.bfloat16, torch.float16): z = z.float()  # normalised in float32 under bfloat16 autocast
         return F.normalize(z, dim=1) if self.normalize else z
 
 class ConvEncoder(Encoder):

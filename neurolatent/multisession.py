@@ -87,8 +87,9 @@ CEBRA._init_sessions = init_sessions  # what `CEBRA.load` calls for a multi-sess
 def _sessions_objective(est:CEBRA, Xs, Xts, b, B):
     "(loss, pos, neg) of one multi-session batch `b` (B references per session)."
     off = est.offset_
-    z = torch.stack([enc.embed_windows(x, torch.cat((r, p, n)) - off.left, xt)  # (S, 3B, D)
-                     for enc, x, xt, r, p, n in zip(est.model_, Xs, Xts, b.reference, b.positive, b.negative)])
+    with est._autocast(Xs[0].device):  # the loss is float32 whatever the encoders' precision
+        z = torch.stack([enc.embed_windows(x, torch.cat((r, p, n)) - off.left, xt)  # (S, 3B, D)
+                         for enc, x, xt, r, p, n in zip(est.model_, Xs, Xts, b.reference, b.positive, b.negative)]).float()
     D = z.shape[-1]
     ref, pos, neg = z[:, :B].reshape(-1, D), z[:, B:2 * B].reshape(-1, D), z[:, 2 * B:].reshape(-1, D)
     return est.criterion_(ref, pos[b.positive_order], neg)
@@ -97,8 +98,9 @@ def _sessions_step(est:CEBRA, Xs:list, sampler:MultiSessionSampler):
     "The function `run_steps` calls: one multi-session optimisation step, returning its history row."
     B, opt, crit = est.batch_size or min(s.n for s in sampler.sessions), est.optimizer_, est.criterion_
     Xts = [x.T.contiguous() for x in Xs]  # (N, T): what the first convolutions read
+    objective = est._maybe_compile(_sessions_objective)
     def step():
-        loss, p, n = _sessions_objective(est, Xs, Xts, sampler.sample(B), B)
+        loss, p, n = objective(est, Xs, Xts, sampler.sample(B), B)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -200,6 +202,7 @@ def adapt(est:CEBRA, # a fitted model (any model when `from_scratch=True`)
     plan = est._single_plan(X, y, run_kw.pop("validation_data", None))
     if not from_scratch and plan.label_kinds != tuple(est.label_kinds_): raise kinds_differ(plan.label_kinds)
     device = get_device(est.device)
+    est._check_device_options(device)
     with seeded(est.random_state) as est.seed_: plan.init(device)  # the new input layer is the same in every arm
     enc, first = est.model_, input_layer(est.model_)
     if not from_scratch:

@@ -15,23 +15,54 @@ from scipy.spatial import cKDTree
 __all__ = ['CONDITIONALS', 'NearestIndex', 'Batch', 'Sampler', 'sample', 'MultiBatch', 'MultiSessionSampler']
 
 # %% ../nbs/11_sampling.ipynb 6
+_SEARCH_ELEMENTS = 1 << 26  # distances per chunk of the accelerator search (256 MB of float32)
+
+def _uses_tree(device:torch.device) -> bool:
+    "Whether a `NearestIndex` on `device` searches with k-d trees on the host (CPU) or by distance matrices on the device."
+    return device.type == "cpu"
+
 class NearestIndex:
-    "Exact nearest-neighbour lookup of label vectors, built once: a k-d tree on the CPU, chunked search on a GPU."
+    "Exact nearest-neighbour lookup of label vectors, built once: k-d trees on the CPU, chunked search on a GPU."
     def __init__(self,
                  labels:torch.Tensor, # (T, d) label vectors to search
                  device:torch.device|str="cpu", # where queries arrive and results are returned
+                 classes:torch.Tensor|None=None, # (T,) integer class of each label: queries then search their own class only
                 ):
         self.device = torch.device(device)
         self.labels = labels.to(self.device, torch.float32).reshape(len(labels), -1)
-        self.tree = cKDTree(self.labels.cpu().numpy()) if self.device.type == "cpu" else None
+        self.classes = None if classes is None else classes.to(self.device, torch.long)
+        self.trees = None
+        if _uses_tree(self.device):
+            lab = self.labels.cpu().numpy()
+            if classes is None: self.trees = {None: (None, cKDTree(lab))}
+            else:
+                cls = self.classes.cpu().numpy()
+                self.trees = {int(k): (m, cKDTree(lab[m])) for k in np.unique(cls) for m in [np.flatnonzero(cls == k)]}
 
     def query(self, q:torch.Tensor, # (B, d) query points
-              chunk:int=4096) -> torch.Tensor: # (B,) indices of the nearest labels
-        "Indices of the labels nearest (euclidean) to each query."
-        if self.tree is not None:
-            return torch.from_numpy(self.tree.query(q.detach().cpu().numpy(), k=1)[1].astype(np.int64))
-        out = [torch.cdist(q[i:i + chunk], self.labels).argmin(1) for i in range(0, len(q), chunk)]
+              c:torch.Tensor|None=None, # (B,) the class of each query (needed when the index has classes)
+              chunk:int|None=None, # queries per distance matrix (None: as many as fit in `_SEARCH_ELEMENTS` distances)
+             ) -> torch.Tensor: # (B,) indices (into `labels`) of the nearest labels of the query's class
+        "Indices of the labels nearest (euclidean) to each query, within its class when the index has classes."
+        if (c is None) != (self.classes is None):
+            raise ValueError("query() needs the classes c of the queries exactly when the index was built with classes.")
+        if self.trees is not None: return self._tree_query(q, c)
+        chunk = chunk or max(1, _SEARCH_ELEMENTS // len(self.labels))
+        out = []
+        for i in range(0, len(q), chunk):  # no data-dependent shapes: nothing waits for the device
+            d = torch.cdist(q[i:i + chunk], self.labels)
+            if c is not None: d.masked_fill_(c[i:i + chunk, None] != self.classes[None], float("inf"))
+            out.append(d.argmin(1))
         return torch.cat(out)
+
+    def _tree_query(self, q, c):
+        qn = q.detach().cpu().numpy()
+        if c is None: return torch.from_numpy(self.trees[None][1].query(qn, k=1)[1].astype(np.int64))
+        cn, out = c.cpu().numpy(), np.empty(len(qn), np.int64)
+        for k, (members, tree) in self.trees.items():
+            m = cn == k
+            if m.any(): out[m] = members[tree.query(qn[m], k=1)[1]]
+        return torch.from_numpy(out)
 
 # %% ../nbs/11_sampling.ipynb 10
 @dataclass
@@ -123,10 +154,8 @@ def _prepare_classes(self:Sampler):
     self.counts = torch.zeros_like(self.starts)
     self.starts[classes] = torch.cumsum(counts, 0) - counts
     self.counts[classes] = counts
-    if self.continuous is not None:  # mixed: a neighbour index inside each class
-        self.class_index = {int(c): (self.order[self.starts[c]:self.starts[c] + self.counts[c]],
-                                     NearestIndex(self.continuous[self.order[self.starts[c]:self.starts[c] + self.counts[c]]], self.device))
-                            for c in classes.tolist()}
+    if self.continuous is not None:  # mixed: the nearest label is searched inside the reference's class
+        self.index = NearestIndex(self.continuous, self.device, classes=d)
 Sampler._prepare_classes = _prepare_classes
 
 def _in_class(self:Sampler, c):
@@ -138,11 +167,7 @@ def _same_class(self:Sampler, ref): return self._in_class(self.discrete[ref])
 
 def _nearest_in_class(self:Sampler, q, c):
     "For each `i`, the time point of class `c[i]` whose label is nearest to `q[i]`."
-    pos = torch.empty(len(c), dtype=torch.long, device=self.device)
-    for k, (members, index) in self.class_index.items():
-        m = c == k
-        if m.any(): pos[m] = members[index.query(q[m]).to(self.device)]
-    return pos
+    return self.index.query(q, c).to(self.device)
 
 def _mixed(self:Sampler, ref): return self._nearest_in_class(self._query(ref), self.discrete[ref])
 Sampler._in_class, Sampler._same_class, Sampler._nearest_in_class, Sampler._mixed = _in_class, _same_class, _nearest_in_class, _mixed
@@ -227,6 +252,7 @@ class MultiSessionSampler:
                     raise ValueError(f"session {i} has classes {sorted(b)} but session 0 has {sorted(a)}; every class must "
                                      f"occur in every session (missing in session {i}: {sorted(a - b)}, only in session {i}: {sorted(b - a)}).")
         self.num_sessions = S
+        self._los = torch.tensor([s.lo for s in self.sessions], device=self.device)[:, None]  # (S, 1) first usable index
 
 # %% ../nbs/11_sampling.ipynb 36
 def _targets(self:MultiSessionSampler, ref):
@@ -256,6 +282,6 @@ def _sample_multi(self:MultiSessionSampler, batch_size:int, # time points per se
         elif cont is None: pos[i] = s._in_class(disc[take])
         else: pos[i] = s._nearest_in_class(cont[take], disc[take])
     order = torch.empty_like(perm); order[perm] = torch.arange(S * B, device=self.device)
-    lo = torch.tensor([s.lo for s in self.sessions], device=self.device)[:, None]
+    lo = self._los  # made once in __init__: a tensor from host data here would wait for the device every step
     return MultiBatch(ref + lo, pos + lo, neg + lo, order)
 MultiSessionSampler.sample = _sample_multi

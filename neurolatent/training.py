@@ -14,12 +14,14 @@ import os
 import re
 import sys
 import time
+import traceback
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
+from torch.overrides import TorchFunctionMode
 from tqdm.auto import tqdm
 
 from .core import atomic_path, check_archive, check_positive_int
@@ -28,7 +30,7 @@ from .core import atomic_path, check_archive, check_positive_int
 __all__ = ['HISTORY_KEYS', 'VALIDATION_KEYS', 'STALL_STEPS', 'VALIDATION_BATCHES', 'VALIDATION_SEED_SHIFT', 'make_optimizer',
            'fingerprint', 'rng_state', 'set_rng_state', 'checkpoint_path', 'list_checkpoints', 'latest_checkpoint',
            'content_hash', 'write_torch_file', 'read_torch_file', 'in_notebook', 'LiveView', 'progress', 'FitState',
-           'fixed_batch_validator', 'run_steps']
+           'fixed_batch_validator', 'run_steps', 'host_syncs']
 
 # %% ../nbs/12b_training.ipynb 6
 def make_optimizer(params, # the tensors to train
@@ -394,3 +396,36 @@ def run_steps(est, # the estimator: `model_`, `criterion_`, `history_` and `verb
     if validate is not None and st.best_step is not None: est.best_step_ = st.best_step
     if st.stopped: est.stopped_step_ = len(h[keys[0]])
     return st
+
+# %% ../nbs/12b_training.ipynb 44
+_WAITS = {"item", "tolist", "cpu", "numpy", "__bool__", "__int__", "__float__", "__index__", "nonzero", "argwhere",
+          "unique", "unique_consecutive", "masked_select", "tensor", "as_tensor", "from_numpy"}
+
+def _waits(name:str, args, kwargs) -> bool:
+    "Whether the torch call `name(*args, **kwargs)` makes the host wait for a CUDA device (or copies host data to it)."
+    if name in _WAITS: return True
+    if name in ("__getitem__", "__setitem__", "index_put_", "index_put"):  # a boolean mask has a data-dependent size
+        idx = args[1] if len(args) > 1 else kwargs.get("indices")
+        return any(torch.is_tensor(i) and i.dtype == torch.bool for i in (idx if isinstance(idx, (tuple, list)) else (idx,)))
+    if name == "repeat_interleave": return "output_size" not in kwargs
+    if name == "where": return len(args) + len(kwargs) == 1
+    if name in ("to", "copy_") and args and torch.is_tensor(args[0]):
+        dst = next((a.device if torch.is_tensor(a) else torch.device(a) for a in (*args[1:], kwargs.get("device"))
+                    if torch.is_tensor(a) or isinstance(a, (str, torch.device))), None)
+        return dst is not None and dst.type != args[0].device.type
+    return False
+
+class host_syncs(TorchFunctionMode):
+    "Records the torch calls inside a `with host_syncs() as rec:` block that would make the host wait for a GPU."
+    def __init__(self):
+        super().__init__()
+        self.calls = [] # (operation, 'file:line' of the code outside torch that called it)
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", "")
+        if _waits(name, args, kwargs):
+            here = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(traceback.extract_stack()[:-1])
+                         if f"{os.sep}torch{os.sep}" not in f.filename and not f.filename.endswith("training.py")), "?")
+            self.calls.append((name, here))
+        return func(*args, **kwargs)

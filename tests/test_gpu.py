@@ -138,3 +138,65 @@ def test_lfads_on_jax_device_while_torch_holds_memory():
     assert post["rates"].shape[:2] == (16, 10) and np.isfinite(np.asarray(post["rates"])).all()
     assert int(held.sum()) == held.numel()   # torch's memory is intact
     if ON_CUDA: assert torch.cuda.memory_allocated() >= held.numel()
+
+
+def _watch_steps(monkeypatch):
+    """Run every training step of the next fits under a check that it never makes the host wait: torch's CUDA sync
+    debug mode set to 'error' on a GPU; `training.host_syncs` on the CPU, with the sampler and the loss switched to the
+    branches a GPU takes (the CPU has its own: k-d trees, the blocked loss)."""
+    import neurolatent.cebra as cebra_mod
+    from neurolatent.training import host_syncs
+    calls, real = [], cebra_mod.run_steps
+    if not ON_CUDA:
+        import neurolatent.losses as losses
+        import neurolatent.sampling as sampling
+        monkeypatch.setattr(sampling, "_uses_tree", lambda device: False)
+        monkeypatch.setattr(losses, "_use_blocked", lambda ref, neg: False)
+    def watched_run(est, step, steps, *args, **kw):
+        def watched():
+            if not ON_CUDA:
+                with host_syncs() as rec: row = step()
+                calls.extend(rec.calls)
+                return row
+            torch.cuda.set_sync_debug_mode("error")
+            try: return step()
+            finally: torch.cuda.set_sync_debug_mode("default")
+        return real(est, watched, steps, *args, **kw)
+    monkeypatch.setattr(cebra_mod, "run_steps", watched_run)
+    return calls
+
+
+def test_training_steps_never_wait_for_the_device(monkeypatch):
+    import neurolatent.multisession  # noqa: F401
+    X, y = _data()
+    cls = (np.arange(len(X)) // 100 % 3).astype(np.int64)
+    calls = _watch_steps(monkeypatch)
+    for kw, args in ((dict(conditional="time"), (X,)), (dict(), (X, y)), (dict(), (X, y, cls)), (dict(hybrid=True), (X, y)),
+                     (dict(precision="bf16-mixed"), (X, y)), (dict(jacobian_regularization=0.01), (X, y))):
+        if kw.get("precision") and ON_CUDA and not torch.cuda.is_bf16_supported(): continue
+        _model(max_iterations=10, **kw).fit(*args)
+    Xs, ys = zip(*(_data(T=1200, N=n, seed=s) for s, n in enumerate((20, 30))))
+    m = _model(max_iterations=10, batch_size=128).fit(list(Xs), list(ys))
+    m.adapt(X, y, steps=10)
+    assert calls == []
+
+
+def test_bf16_mixed_follows_float32_on_the_device():
+    if ON_CUDA and not torch.cuda.is_bf16_supported(): pytest.skip("this GPU has no bfloat16")
+    X, y = _data()
+    a = _model(max_iterations=150, conditional="time_delta").fit(X, y)
+    b = _model(max_iterations=150, conditional="time_delta", precision="bf16-mixed").fit(X, y)
+    assert 0 < np.abs(a.loss_ - b.loss_).max() and abs(a.loss_[-30:].mean() - b.loss_[-30:].mean()) < 0.05
+    Zb = b.transform(X)
+    np.testing.assert_allclose(np.linalg.norm(Zb, axis=1), 1.0, atol=1e-5)   # transform runs in float32
+
+
+def test_streamed_transform_on_the_device_matches_the_cpu(tmp_path):
+    "transform's pinned, double-buffered uploads give the CPU's embedding (float32 and float64 input, every chunking)."
+    from neurolatent import CEBRA
+    X, y = _data(T=3000)
+    m = _model(conditional="time_delta").fit(X, y)
+    ref = CEBRA.load(m.save(tmp_path / "m.pt"), device="cpu").transform(X)
+    for bs in (None, 1000, 777, 5000):
+        np.testing.assert_allclose(m.transform(X, batch_size=bs), ref, atol=5e-3)
+    np.testing.assert_allclose(m.transform(X.astype(np.float64), batch_size=999), ref, atol=5e-3)

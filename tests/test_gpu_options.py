@@ -1,0 +1,103 @@
+"""The GPU speed options, checked on the CPU: `precision='bf16-mixed'` and `torch_compile` in every kind of fit,
+their resumability, and the streamed `transform` (chunks, replicate padding, dtypes) against a direct reference."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+import neurolatent.multisession  # noqa: F401
+from neurolatent.cebra import CEBRA
+
+KW = dict(batch_size=64, max_iterations=8, output_dimension=4, num_hidden_units=8, random_state=0, device="cpu")
+AOT = {"backend": "aot_eager", "fullgraph": True}   # traces and differentiates like the default backend, no code generation
+
+
+def _data(T=400, N=12, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0, 8 * np.pi, T)
+    pos = np.stack([np.sin(t), np.cos(t)], 1).astype(np.float32)
+    X = (np.abs(pos @ rng.normal(size=(2, N))) + 0.1 * rng.random((T, N))).astype(np.float32)
+    return X, pos, (t % 3).astype(np.int64)
+
+
+def _reference_transform(m, X, pad):
+    "The whole (padded) recording through the encoder at once: what the streamed transform must reproduce."
+    Xt, off = torch.as_tensor(X, dtype=torch.float32), m.offset_
+    if pad and off.receptive_field > 1: Xt = F.pad(Xt.T[None], off.pad(), mode="replicate")[0].T
+    with torch.no_grad(): z = m.model_(Xt if off.receptive_field == 1 else Xt.T[None])
+    return (z[0].T if z.dim() == 3 else z).numpy()
+
+
+@pytest.mark.parametrize("arch", ["offset1-model", "offset5-model", "offset36-model"])
+def test_streamed_transform_equals_the_whole_recording_at_once(arch):
+    X, y, _ = _data(T=300)
+    m = CEBRA(**KW, model_architecture=arch).fit(X, y)
+    for pad in (True, False):
+        m.pad_before_transform = pad
+        want = _reference_transform(m, X, pad)
+        assert want.shape == ((300 if pad else 300 - m.offset_.receptive_field + 1), 4)
+        for bs in (None, 1, 7, 40, 299, 300, 10_000):
+            np.testing.assert_allclose(m.transform(X, batch_size=bs), want, atol=2e-6, err_msg=f"pad={pad} batch_size={bs}")
+        np.testing.assert_allclose(m.transform(X.astype(np.float64), batch_size=33), want, atol=2e-6)  # converted per chunk
+        np.testing.assert_allclose(m.transform(np.asfortranarray(X), batch_size=50), want, atol=2e-6)
+
+
+def test_transform_of_a_tiny_recording_with_padding():
+    X, y, _ = _data(T=300)
+    m = CEBRA(**KW, model_architecture="offset10-model").fit(X, y)
+    for T in (1, 2, 9):   # shorter than the receptive field: every row is padding but one side
+        np.testing.assert_allclose(m.transform(X[:T], batch_size=4), _reference_transform(m, X[:T], True), atol=2e-6)
+    m.pad_before_transform = False
+    with pytest.raises(ValueError, match="needs 10 bins per point"):
+        m.transform(X[:9])
+
+
+CASES = {
+    "time": (dict(model_architecture="offset10-model"), lambda X, y, c: (X,)),
+    "behaviour": (dict(model_architecture="offset10-model", temperature_mode="auto"), lambda X, y, c: (X, y)),
+    "mixed": (dict(model_architecture="offset5-model"), lambda X, y, c: (X, y, c)),
+    "hybrid": (dict(model_architecture="offset10-model", hybrid=True), lambda X, y, c: (X, y)),
+    "euclidean": (dict(model_architecture="offset10-model-mse", distance="euclidean"), lambda X, y, c: (X, y)),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bf16_mixed_follows_float32_and_compile_matches_eager(case):
+    params, args = CASES[case]
+    X, y, c = _data()
+    base = CEBRA(**KW, **params).fit(*args(X, y, c))
+    bf16 = CEBRA(**KW, **params, precision="bf16-mixed").fit(*args(X, y, c))
+    comp = CEBRA(**KW, **params, torch_compile=AOT).fit(*args(X, y, c))
+    gap = np.abs(bf16.loss_ - base.loss_)
+    assert 0 < gap.max() < 0.05 * np.abs(base.loss_).max(), gap   # different arithmetic, the same fit
+    np.testing.assert_allclose(comp.loss_, base.loss_, atol=1e-4)
+    Z = bf16.transform(X)
+    assert Z.dtype == np.float32 and np.isfinite(Z).all()
+    torch.compiler.reset()
+
+
+def test_multi_session_and_adapt_in_bf16_and_compiled():
+    sessions = [_data(T=300 + 50 * i, N=10 + i, seed=i) for i in range(3)]
+    Xs, ys = [s[0] for s in sessions], [s[1] for s in sessions]
+    kw = dict(KW, model_architecture="offset10-model")
+    base = CEBRA(**kw).fit(Xs, ys)
+    for opts in (dict(precision="bf16-mixed"), dict(torch_compile=AOT)):
+        m = CEBRA(**kw, **opts).fit(Xs, ys)
+        assert np.abs(m.loss_ - base.loss_).max() < 0.05 * np.abs(base.loss_).max()
+        X, y, _ = _data(T=350, N=9, seed=7)
+        m.adapt(X, y, steps=5)
+        assert len(m.loss_) == 5 and np.isfinite(m.loss_).all()
+    torch.compiler.reset()
+
+
+def test_the_options_save_load_and_may_change_when_resuming(tmp_path):
+    X, y, _ = _data()
+    kw = dict(KW, model_architecture="offset10-model", max_iterations=20)
+    # a bf16 fit interrupted at step 10 and finished in float32 (another machine) is allowed, and continues from step 10
+    first = CEBRA(**{**kw, "max_iterations": 10}, precision="bf16-mixed").fit(X, y, checkpoint_dir=tmp_path / "ck", checkpoint_every=10)
+    done = CEBRA(**kw).fit(X, y, checkpoint_dir=tmp_path / "ck", resume=True)
+    assert len(done.loss_) == 20 and np.array_equal(done.loss_[:10], first.loss_)
+    path = CEBRA(**kw, precision="bf16-mixed", torch_compile=AOT).fit(X, y).save(tmp_path / "m.pt")
+    again = CEBRA.load(path)
+    assert again.precision == "bf16-mixed" and again.torch_compile == AOT
+    torch.compiler.reset()
