@@ -503,11 +503,15 @@ def _padded_rows(Xa:np.ndarray, a:int, b:int) -> np.ndarray:
     if a >= 0 and b <= len(Xa): return Xa[a:b]
     return Xa[np.clip(np.arange(a, b), 0, len(Xa) - 1)]
 
+def _streams(device:torch.device) -> bool:
+    "Whether transform sends its chunks through `_Uploads` (on a GPU) rather than using the host array in place."
+    return device.type == "cuda"
+
 class _Uploads:
     "Host → GPU copies of transform's chunks through two pinned buffers, so the host fills one while the other is copied."
     def __init__(self, device, shape):
-        self.device, self.k = device, 0
-        self.bufs = [torch.empty(shape, dtype=torch.float32, pin_memory=True) for _ in range(2)]
+        self.device, self.k, self.cuda = device, 0, device.type == "cuda"
+        self.bufs = [torch.empty(shape, dtype=torch.float32, pin_memory=self.cuda) for _ in range(2)]
         self.done = [None, None]  # the event after each buffer's last copy was queued
     def put(self, rows:np.ndarray) -> torch.Tensor:
         k, self.k = self.k, 1 - self.k
@@ -515,7 +519,7 @@ class _Uploads:
         buf = self.bufs[k][:len(rows)]
         np.copyto(buf.numpy(), rows, casting="same_kind")  # float64/int input is converted chunk by chunk
         dev = buf.to(self.device, non_blocking=True)
-        self.done[k] = torch.cuda.Event(); self.done[k].record()
+        if self.cuda: self.done[k] = torch.cuda.Event(); self.done[k].record()
         return dev
 
 @torch.no_grad()
@@ -540,16 +544,17 @@ def transform(self:CEBRA, X, # (T, N) neural data with the features the model wa
     n_out = len(Xa) if self.pad_before_transform else len(Xa) - rf + 1
     chunk = min(batch_size or 16384, n_out)
     model.eval()
-    stream = _Uploads(device, (chunk + rf - 1, Xa.shape[1])) if device.type == "cuda" else None
-    out = torch.empty(n_out, model.num_output, pin_memory=stream is not None)  # pinned: the copies back do not wait
+    stream = _Uploads(device, (chunk + rf - 1, Xa.shape[1])) if _streams(device) else None
+    pin = device.type == "cuda"
+    out = torch.empty(n_out, model.num_output, pin_memory=pin)  # pinned: the copies back do not wait
     for s in range(0, n_out, chunk):
         L = min(chunk, n_out - s)
         rows = _padded_rows(Xa, s - lp, s - lp + L + rf - 1)  # (L + rf - 1, N) host rows, a view where no padding is needed
         piece = stream.put(rows) if stream is not None else torch.from_numpy(np.ascontiguousarray(rows, dtype=np.float32)).to(device)
         z = model(piece if rf == 1 else piece.T[None])  # (L, D), (1, D, L) or (1, D); float32 whatever `precision`
-        out[s:s + L].copy_(z[0].T if z.dim() == 3 else z, non_blocking=stream is not None)
-    if stream is not None: torch.cuda.current_stream(device).synchronize()
-    return self._wrap_output(out.numpy().copy() if stream is not None else out.numpy(), X)
+        out[s:s + L].copy_(z[0].T if z.dim() == 3 else z, non_blocking=pin)
+    if pin: torch.cuda.current_stream(device).synchronize()
+    return self._wrap_output(out.numpy().copy() if pin else out.numpy(), X)
 CEBRA._check_fitted, CEBRA._session_encoder, CEBRA.transform = _check_fitted, _session_encoder, transform
 
 def fit_transform(self:CEBRA, X, y=None, *more_y, **fit_kwargs) -> np.ndarray:

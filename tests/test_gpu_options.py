@@ -42,6 +42,24 @@ def test_streamed_transform_equals_the_whole_recording_at_once(arch):
         np.testing.assert_allclose(m.transform(np.asfortranarray(X), batch_size=50), want, atol=2e-6)
 
 
+def test_the_gpu_upload_path_of_transform_on_the_cpu(monkeypatch):
+    "The double-buffered uploads a GPU uses (here unpinned, without events) give the same embedding, chunk after chunk."
+    import neurolatent.cebra as cebra_mod
+    X, y, _ = _data(T=300)
+    m = CEBRA(**KW, model_architecture="offset10-model").fit(X, y)
+    want = _reference_transform(m, X, True)
+    puts = []
+    real_put = cebra_mod._Uploads.put
+    monkeypatch.setattr(cebra_mod, "_streams", lambda device: True)
+    monkeypatch.setattr(cebra_mod._Uploads, "put", lambda self, rows: puts.append(self.k) or real_put(self, rows))
+    for bs in (7, 64, 299, None):
+        np.testing.assert_allclose(m.transform(X, batch_size=bs), want, atol=2e-6, err_msg=f"batch_size={bs}")
+    np.testing.assert_allclose(m.transform(X.astype(np.float64), batch_size=50), want, atol=2e-6)
+    np.testing.assert_allclose(m.transform((X * 0).astype(np.int64) + 1, batch_size=50),   # integer counts, converted per chunk
+                               _reference_transform(m, np.ones_like(X), True), atol=2e-6)
+    assert puts[:4] == [0, 1, 0, 1] and len(puts) > 50   # the two buffers alternate
+
+
 def test_transform_of_a_tiny_recording_with_padding():
     X, y, _ = _data(T=300)
     m = CEBRA(**KW, model_architecture="offset10-model").fit(X, y)
