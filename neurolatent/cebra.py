@@ -161,6 +161,8 @@ def _check_params(self:CEBRA):
     if isinstance(tc, dict):
         unknown = sorted(set(map(str, tc)) - _COMPILE_KEYS)
         if unknown: raise ValueError(f"torch_compile has unknown torch.compile argument(s) {unknown}; allowed: {sorted(_COMPILE_KEYS)}.")
+        try: torch.compile(lambda x: x, **tc)  # checks mode, backend and options now (compiles nothing until called)
+        except Exception as e: raise ValueError(f"torch_compile={tc!r} is refused by torch.compile: {e}") from None
     elif not isinstance(tc, (bool, np.bool_)):
         raise TypeError(f"torch_compile must be True, False or a dict of torch.compile arguments "
                         f"(e.g. {{'mode': 'reduce-overhead'}}), got {tc!r}.")

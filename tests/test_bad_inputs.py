@@ -112,6 +112,10 @@ CASES = [
     ("optimizer_kwargs eps", fit(optimizer_kwargs={"eps": -1}), ValueError, "eps must be a finite number > 0"),
     ("optimizer_kwargs weight_decay", fit(optimizer_kwargs={"weight_decay": math.nan}), ValueError, "weight_decay must be a finite number ≥ 0"),
     ("device unknown", fit(device="tpu"), ValueError, "Unknown device 'tpu'"),
+    ("precision fp16", fit(precision="fp16"), ValueError, "precision must be one of ('float32', 'bf16-mixed'), got 'fp16'"),
+    ("torch_compile string", fit(torch_compile="max-autotune"), TypeError, "torch_compile must be True, False or a dict of torch.compile arguments"),
+    ("torch_compile unknown key", fit(torch_compile={"fullgraf": True}), ValueError, "unknown torch.compile argument(s) ['fullgraf']"),
+    ("torch_compile mode", fit(torch_compile={"mode": "fastest"}), ValueError, "refused by torch.compile: Unrecognized mode=fastest"),
     # --- neural data ---
     ("X 1-D", lambda: CEBRA(**KW).fit(X[:, 0]), ValueError, "Reshape your data"),
     ("X 3-D", lambda: CEBRA(**KW).fit(X[None]), ValueError, "got shape (1, 400, 12)"),
