@@ -135,7 +135,7 @@ def sizes(a):
                 matmul_n=(1024, 4096), lfads=dict(hps=dict(data_dim=100, ntimesteps=25), batches=(128, 1024), chunk=100, reps=3,
                                                   trials=2048, tc={}),
                 sync_steps=100, share=dict(cebra=25, multisession=30, adaptation=40, transform=25, lfads=45, matmul=5, syncs=10,
-                                           options=60, infonce=5))
+                                           options=50, infonce=5))
 
 
 def iters_for(rate, seconds, s):
@@ -405,6 +405,8 @@ def main(argv=None):
     if not has_up: run.doc["skipped"].append({"bench": "upstream comparisons", "reason": "upstream cebra is not importable"})
 
     run.bench("matmul", sh["matmul"], bench_matmul, a, s)
+    run.bench("host_syncs", sh["syncs"], bench_host_syncs, a, s, X, y)
+    run.bench("infonce_paths", sh["infonce"], bench_infonce_paths, a, s)
     b1, b2 = s["batches"]
     for behavior in (False, True):
         key = f"cebra_{'behavior' if behavior else 'time'}_{b1}"
@@ -413,12 +415,10 @@ def main(argv=None):
     run.bench("adaptation", sh["adaptation"], bench_adaptation, a, s, Xs, ys)
     if has_up: run.bench("multisession", sh["multisession"], bench_multisession_speed, a, s, Xs, ys, ms_name)
     run.bench("transform", sh["transform"], bench_transform, a, s, X, y)
+    run.bench("gpu_options", sh["options"], bench_gpu_options, a, s, run, X, y)   # before the large-batch comparisons
     for behavior in (False, True):
         key = f"cebra_{'behavior' if behavior else 'time'}_{b2}"
         if has_up: run.bench(key, sh["cebra"], bench_cebra_speed, a, s, run, X, y, name, behavior, b2)
-    run.bench("host_syncs", sh["syncs"], bench_host_syncs, a, s, X, y)
-    run.bench("infonce_paths", sh["infonce"], bench_infonce_paths, a, s)
-    run.bench("gpu_options", sh["options"], bench_gpu_options, a, s, run, X, y)
 
     r, summ = run.doc["results"], {}
     for k, v in r.items():
