@@ -7,6 +7,11 @@ lazily.
 """
 __version__ = "0.1.0"
 
+import os as _os
+# torch (CEBRA) and JAX (LFADS) share one GPU here: JAX must not take 75 % of its memory when it starts. A value the
+# user set stays; this has no effect when JAX was already imported before neurolatent.
+_os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+
 from . import data as datasets
 from .cebra import CEBRA
 from . import multisession  # adds multi-session fits, adapt() and multi-session loading to CEBRA

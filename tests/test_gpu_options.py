@@ -119,3 +119,17 @@ def test_the_options_save_load_and_may_change_when_resuming(tmp_path):
     again = CEBRA.load(path)
     assert again.precision == "bf16-mixed" and again.torch_compile == AOT
     torch.compiler.reset()
+
+
+def test_importing_neurolatent_keeps_jax_from_taking_the_gpu():
+    "`import neurolatent` sets XLA_PYTHON_CLIENT_PREALLOCATE=false unless the user chose otherwise."
+    import os
+    import subprocess
+    import sys
+    code = "import os, neurolatent; print(os.environ.get('XLA_PYTHON_CLIENT_PREALLOCATE'))"
+    env = {k: v for k, v in os.environ.items() if k != "XLA_PYTHON_CLIENT_PREALLOCATE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.strip() == "false", out.stderr[-1000:]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**env, "XLA_PYTHON_CLIENT_PREALLOCATE": "true"})
+    assert out.stdout.strip() == "true", out.stderr[-1000:]
