@@ -9,6 +9,7 @@ import contextlib
 import json
 import math
 import numbers
+import types
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +110,23 @@ _ADAM_KEYS = {"betas", "eps", "weight_decay", "amsgrad", "maximize"}
 PRECISIONS = ("float32", "bf16-mixed")
 _COMPILE_KEYS = {"mode", "backend", "fullgraph", "dynamic", "options"}
 
+def _compile_kwargs(tc) -> dict|None:
+    "The `torch.compile` arguments that `torch_compile` asks for (None: no compilation), after checking them."
+    if isinstance(tc, (bool, np.bool_)): return {} if tc else None
+    if isinstance(tc, (tuple, list)):  # (name, value) pairs, as in a grid of settings
+        try: tc = dict(tc)
+        except (TypeError, ValueError): tc = None
+    if not isinstance(tc, dict):
+        raise TypeError(f"torch_compile must be True, False, or torch.compile arguments as a dict or (name, value) pairs "
+                        f"(e.g. {{'mode': 'reduce-overhead'}}), got {tc!r}.")
+    unknown = sorted(set(map(str, tc)) - _COMPILE_KEYS)
+    if unknown: raise ValueError(f"torch_compile has unknown torch.compile argument(s) {unknown}; allowed: {sorted(_COMPILE_KEYS)}.")
+    try: torch.compile(lambda x: x, **tc)  # checks mode, backend and options now (compiles nothing until called)
+    except Exception as e:
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ValueError(f"torch_compile={tc!r} is refused by torch.compile: {msg[:300]}{'…' if len(msg) > 300 else ''}") from None
+    return dict(tc)
+
 def _real(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
 
 def _check_flag(v, name):
@@ -157,15 +175,7 @@ def _check_params(self:CEBRA):
         raise ValueError(f"jacobian_regularization must be a finite number ≥ 0, got {lam!r}.")
     if not isinstance(self.precision, str) or self.precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}.")
-    tc = self.torch_compile
-    if isinstance(tc, dict):
-        unknown = sorted(set(map(str, tc)) - _COMPILE_KEYS)
-        if unknown: raise ValueError(f"torch_compile has unknown torch.compile argument(s) {unknown}; allowed: {sorted(_COMPILE_KEYS)}.")
-        try: torch.compile(lambda x: x, **tc)  # checks mode, backend and options now (compiles nothing until called)
-        except Exception as e: raise ValueError(f"torch_compile={tc!r} is refused by torch.compile: {e}") from None
-    elif not isinstance(tc, (bool, np.bool_)):
-        raise TypeError(f"torch_compile must be True, False or a dict of torch.compile arguments "
-                        f"(e.g. {{'mode': 'reduce-overhead'}}), got {tc!r}.")
+    _compile_kwargs(self.torch_compile)
 CEBRA._check_params = _check_params
 
 # %% ../nbs/13_cebra.ipynb 15
@@ -216,11 +226,19 @@ def _autocast(self:CEBRA, device:torch.device):
     if getattr(self, "precision", "float32") == "float32": return contextlib.nullcontext()
     return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
 
+def _own_code(fn):
+    "A copy of the function (or bound method) `fn` with a code object of its own."
+    f = getattr(fn, "__func__", fn)
+    g = types.FunctionType(f.__code__.replace(), f.__globals__, f.__name__, f.__defaults__, f.__closure__)
+    return types.MethodType(g, fn.__self__) if hasattr(fn, "__func__") else g
+
 def _maybe_compile(self:CEBRA, fn):
     "`fn` compiled with `torch.compile` when `torch_compile` asks for it (True: default arguments; a dict: those)."
-    tc = getattr(self, "torch_compile", False)
-    if tc is False or (isinstance(tc, np.bool_) and not tc): return fn
-    compiled = torch.compile(fn, **({} if tc is True or isinstance(tc, np.bool_) else dict(tc)))
+    kw = _compile_kwargs(getattr(self, "torch_compile", False))
+    if kw is None: return fn
+    # torch keeps compiled versions per code object, at most 8 (then it silently runs eager, or fails with fullgraph=True);
+    # a fresh code object per fit keeps one fit's versions (its fixed shapes: one or two) from using up another's
+    compiled = torch.compile(_own_code(fn), **kw)
     mark = getattr(torch.compiler, "cudagraph_mark_step_begin", lambda: None)
     def step_objective(*args):
         mark()  # a new training step: CUDA-graph trees (mode='reduce-overhead') may reuse the last step's buffers
@@ -464,7 +482,7 @@ def partial_fit(self:CEBRA, X, # data with the neurons (and sessions) the model 
 def resume(cls:type, path, # a checkpoint_dir (its latest checkpoint is used) or one checkpoint file
            X, # the neural data of the interrupted fit
            *y, # its labels
-           **kwargs, # options of `fit`: validation_data and callback, or others than the checkpoint's (it keeps validation_frequency, early_stopping, restore_best, checkpoint_every)
+           **kwargs, # options of `fit` (validation_data, callback, or loop options other than the checkpoint's), and the settings a resumed fit may change: max_iterations, verbose, device, precision, torch_compile
           ) -> CEBRA:
     "Rebuild the estimator saved in a checkpoint and finish its fit with the checkpoint's settings and loop options."
     path = Path(path)
@@ -475,6 +493,7 @@ def resume(cls:type, path, # a checkpoint_dir (its latest checkpoint is used) or
     obj = read_torch_file(path, "neurolatent checkpoint")
     if "progress_json" not in obj: raise ValueError(f"{path} is a saved model, not a checkpoint; load it with CEBRA.load.")
     est = _from_params(_read_meta(path, obj)["params"])
+    est.set_params(**{k: kwargs.pop(k) for k in _RESUMABLE_DIFF_OK if k in kwargs})  # e.g. another device or precision
     for k, v in json.loads(obj["progress_json"]).get("options", {}).items(): kwargs.setdefault(k, v)  # the interrupted fit's
     kwargs.setdefault("checkpoint_dir", path.parent)
     return est.fit(X, *y, resume=path, **kwargs)
@@ -532,7 +551,12 @@ def transform(self:CEBRA, X, # (T, N) neural data with the features the model wa
     "The embedding of every time point of `X` (of session `session_id` for a multi-session model)."
     self._check_fitted()
     check_positive_int(batch_size, "batch_size", allow_none=True)
+    if _is_sessions(X):
+        raise ValueError("transform takes one recording at a time; for several sessions pass each with its session_id, "
+                         "e.g. [model.transform(x, session_id=i) for i, x in enumerate(recordings)].")
     Xa = check_array(X, name="X", ndim=2)
+    if Xa.dtype.kind == "f" and Xa.dtype.itemsize > 4 and max(Xa.max(), -Xa.min()) > np.finfo(np.float32).max:
+        as_float32(Xa, "X")  # raises: values beyond float32's range (the chunks are converted one at a time below)
     model, n_in, where = self._session_encoder(session_id, Xa.shape[1])
     if Xa.shape[1] != n_in:
         other = [i for i, n in enumerate(getattr(self, "n_features_", None) or []) if n == Xa.shape[1]]

@@ -149,7 +149,7 @@ def check_array(x, # array-like: list, np.ndarray, torch.Tensor, pandas object
             rows = np.unique(np.nonzero(bad)[0])
             what = "NaN" if np.isnan(arr).any() else "inf"
             raise ValueError(f"{name} contains {int(bad.sum())} non-finite value(s) ({what}), first at row {rows[0]} "
-                             f"({len(rows)} row(s) affected). Remove or interpolate them before fitting.")
+                             f"({len(rows)} row(s) affected). Remove or interpolate them first.")
     # read-only input (np.load(mmap_mode="r"), joblib memory maps) is copied once here: torch cannot wrap it safely
     return arr if arr.flags.writeable else arr.copy()
 

@@ -63,7 +63,7 @@ def expand_params(params:dict, # CEBRA parameters: a list is a grid axis, anythi
     return [dict(zip(names, combo)) for combo in itertools.product(*axes)]
 
 # %% ../nbs/22_grid_search.ipynb 10
-_NOT_IN_KEY = ("verbose", "device")
+_NOT_IN_KEY = ("verbose", "device", "torch_compile")  # how it is computed, not what: the same fit (precision is kept: bf16 changes the numbers)
 
 def _fingerprint(a):
     if isinstance(a, (list, tuple)): return [_fingerprint(x) for x in a]  # one array per session
@@ -75,10 +75,13 @@ def data_fingerprint(*arrays, # the arrays of one dataset: neural data, then lab
     "A cheap, exact summary of the data: changes whenever a value, a shape or a dtype changes."
     return [_fingerprint(a) for a in arrays]
 
+_ADDED_LATER = {"jacobian_regularization": 0.0, "precision": "float32"}  # settings newer than the first keys, and their defaults
+
 def _full_params(params:dict) -> dict:
     "All CEBRA parameters of a configuration (defaults filled in), JSON-able, without those that do not change the fit."
     full = CEBRA(**params).get_params()
-    return {k: _plain(k, v) for k, v in full.items() if k not in _NOT_IN_KEY}
+    return {k: _plain(k, v) for k, v in full.items()
+            if k not in _NOT_IN_KEY and not (k in _ADDED_LATER and v == _ADDED_LATER[k])}
 
 def config_key(dataset_name:str, # the name of the dataset in `fit_models(datasets=...)`
                params:dict, # one configuration, e.g. from `expand_params`

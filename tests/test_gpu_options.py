@@ -115,6 +115,8 @@ def test_the_options_save_load_and_may_change_when_resuming(tmp_path):
     first = CEBRA(**{**kw, "max_iterations": 10}, precision="bf16-mixed").fit(X, y, checkpoint_dir=tmp_path / "ck", checkpoint_every=10)
     done = CEBRA(**kw).fit(X, y, checkpoint_dir=tmp_path / "ck", resume=True)
     assert len(done.loss_) == 20 and np.array_equal(done.loss_[:10], first.loss_)
+    again = CEBRA.resume(tmp_path / "ck", X, y, precision="bf16-mixed", torch_compile=AOT, device="cpu", max_iterations=30)
+    assert again.precision == "bf16-mixed" and len(again.loss_) == 30 and np.array_equal(again.loss_[:20], done.loss_)
     path = CEBRA(**kw, precision="bf16-mixed", torch_compile=AOT).fit(X, y).save(tmp_path / "m.pt")
     again = CEBRA.load(path)
     assert again.precision == "bf16-mixed" and again.torch_compile == AOT
@@ -133,3 +135,33 @@ def test_importing_neurolatent_keeps_jax_from_taking_the_gpu():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={**env, "XLA_PYTHON_CLIENT_PREALLOCATE": "true"})
     assert out.stdout.strip() == "true", out.stderr[-1000:]
+
+
+def test_compiled_fits_of_many_recording_lengths_each_compile_their_own():
+    "torch keeps at most 8 compiled versions per function; fits of 10 lengths in one process must all compile (fullgraph)."
+    X, y, _ = _data(T=700)
+    for T in range(300, 700, 40):
+        m = CEBRA(**KW, model_architecture="offset5-model", torch_compile=AOT).fit(X[:T], y[:T])   # fullgraph: fails if eager
+        assert len(m.loss_) == KW["max_iterations"]
+    torch.compiler.reset()
+
+
+def test_transform_refuses_what_fit_refuses():
+    X, y, _ = _data()
+    m = CEBRA(**KW, model_architecture="offset5-model").fit(X, y)
+    big = X.astype(np.float64); big[5, 3] = 1e300
+    with pytest.raises(ValueError, match="beyond float32's range"):
+        m.transform(big)
+    with pytest.raises(ValueError, match="transform takes one recording at a time"):
+        m.transform([X, X])
+
+
+def test_grid_search_keys_ignore_compilation_and_new_settings_at_their_defaults():
+    from neurolatent.grid_search import config_key, data_fingerprint
+    X, y, _ = _data()
+    fp = data_fingerprint(X, y)
+    key = config_key("rat", dict(batch_size=128), fp)
+    assert config_key("rat", dict(batch_size=128, torch_compile=(("mode", "reduce-overhead"),), device="cpu"), fp) == key
+    assert config_key("rat", dict(batch_size=128, precision="float32", jacobian_regularization=0.0), fp) == key
+    assert config_key("rat", dict(batch_size=128, precision="bf16-mixed"), fp) != key
+    assert config_key("rat", dict(batch_size=128, jacobian_regularization=0.01), fp) != key
