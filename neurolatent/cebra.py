@@ -244,6 +244,7 @@ def _maybe_compile(self:CEBRA, fn):
         mark()  # a new training step: CUDA-graph trees (mode='reduce-overhead') may reuse the last step's buffers
         return compiled(*args)
     return step_objective
+
 def _check_device_options(self:CEBRA, device:torch.device):
     "Raise before training when `device` cannot run the chosen `precision` at speed."
     if getattr(self, "precision", "float32") != "bf16-mixed" or device.type != "cuda": return

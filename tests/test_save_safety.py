@@ -16,6 +16,7 @@ WRITER = """
 import sys, torch
 from neurolatent.training import write_torch_file
 big = {"w": torch.randn(12_000_000)}   # ~48 MB per save
+print("saving", flush=True)
 while True: write_torch_file(sys.argv[1], big)
 """
 
@@ -26,8 +27,10 @@ def test_sigkill_during_saves_never_tears_the_file_and_the_next_save_cleans_up(t
     codes = []
     for _ in range(8):  # at least 4 kills, and until one has landed inside a save
         if len(codes) >= 4 and any(p.name != "model.pt" for p in tmp_path.iterdir()): break
-        p = subprocess.Popen([sys.executable, "-c", WRITER, str(target)], env={**os.environ, "OMP_NUM_THREADS": "1"})
-        time.sleep(random.uniform(2.0, 4.0))  # import + a few saves: the kill lands at a random point of one
+        p = subprocess.Popen([sys.executable, "-c", WRITER, str(target)], env={**os.environ, "OMP_NUM_THREADS": "1"},
+                             stdout=subprocess.PIPE, text=True)
+        assert p.stdout.readline().strip() == "saving"  # imports done, however long they took on a busy machine
+        time.sleep(random.uniform(0.05, 1.0))  # a few saves: the kill lands at a random point of one
         p.send_signal(signal.SIGKILL); p.wait()
         codes.append(p.returncode)
         obj = read_torch_file(target)          # whole after every kill: the old content or a complete new one
