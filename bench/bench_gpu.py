@@ -301,7 +301,10 @@ def bench_gpu_options(a, s, run, X, y):
     compile_kw = {"backend": "aot_eager"} if a.dry_run else {}   # the dry run checks the plumbing, not the code generation
     variants = {"float32": {}, "bf16_mixed": {"precision": "bf16-mixed"}, "compile": {"torch_compile": compile_kw or True}}
     if str(a.device).startswith("cuda"): variants["compile_cudagraphs"] = {"torch_compile": {"mode": "reduce-overhead"}}
-    if str(a.device).startswith("cuda") and not torch.cuda.is_bf16_supported(): variants.pop("bf16_mixed")
+    if str(a.device).startswith("cuda"):
+        try: native = torch.cuda.is_bf16_supported(including_emulation=False)
+        except TypeError: native = torch.cuda.is_bf16_supported()
+        if not native: variants.pop("bf16_mixed")   # CEBRA refuses bf16-mixed where it would only be emulated
     def fit(v, iters, seed):
         m = Ours(model_architecture="offset10-model", batch_size=B, time_offsets=10, output_dimension=3, max_iterations=iters,
                  conditional="time_delta", learning_rate=3e-4, device=a.device, random_state=seed, **variants[v])
