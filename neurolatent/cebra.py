@@ -232,17 +232,31 @@ def _own_code(fn):
     g = types.FunctionType(f.__code__.replace(), f.__globals__, f.__name__, f.__defaults__, f.__closure__)
     return types.MethodType(g, fn.__self__) if hasattr(fn, "__func__") else g
 
+_COMPILED, _COMPILED_MAX = {}, 16  # (function, arguments, settings, input shapes) → its compiled copy; the oldest goes first
+_GRAPH_SETTINGS = ("model_architecture", "num_hidden_units", "output_dimension", "hybrid", "distance", "temperature_mode",
+                   "min_temperature", "precision")  # the settings that change the objective's graph (not e.g. the seed)
+
+def _shapes(a):
+    "What of a call's argument decides the compiled graph's shapes: tensor shapes (also in lists), ints, else the type."
+    if torch.is_tensor(a): return tuple(a.shape)
+    if isinstance(a, (list, tuple)): return tuple(_shapes(x) for x in a)
+    return a if isinstance(a, int) else type(a).__name__
+
 def _maybe_compile(self:CEBRA, fn):
     "`fn` compiled with `torch.compile` when `torch_compile` asks for it (True: default arguments; a dict: those)."
     kw = _compile_kwargs(getattr(self, "torch_compile", False))
     if kw is None: return fn
-    # torch keeps compiled versions per code object, at most 8 (then it silently runs eager, or fails with fullgraph=True);
-    # a fresh code object per fit keeps one fit's versions (its fixed shapes: one or two) from using up another's
-    compiled = torch.compile(_own_code(fn), **kw)
-    mark = getattr(torch.compiler, "cudagraph_mark_step_begin", lambda: None)
+    # torch keeps at most 8 compiled versions per code object, then silently runs it eagerly (or fails, with
+    # fullgraph=True): each set of input shapes (one recording length, batch size, sessions) gets a copy of `fn` with a
+    # code object of its own, reused by later fits of the same shapes, so that they do not compile again
+    base, mark = getattr(fn, "__func__", fn), getattr(torch.compiler, "cudagraph_mark_step_begin", lambda: None)
     def step_objective(*args):
+        key = (base, repr(sorted(kw.items())), tuple(getattr(self, k, None) for k in _GRAPH_SETTINGS), _shapes(args))
+        if key not in _COMPILED:
+            while len(_COMPILED) >= _COMPILED_MAX: _COMPILED.pop(next(iter(_COMPILED)))
+            _COMPILED[key] = torch.compile(_own_code(base), **kw)
         mark()  # a new training step: CUDA-graph trees (mode='reduce-overhead') may reuse the last step's buffers
-        return compiled(*args)
+        return _COMPILED[key](fn.__self__, *args) if hasattr(fn, "__func__") else _COMPILED[key](*args)
     return step_objective
 
 def _check_device_options(self:CEBRA, device:torch.device):

@@ -138,11 +138,22 @@ def test_importing_neurolatent_keeps_jax_from_taking_the_gpu():
 
 
 def test_compiled_fits_of_many_recording_lengths_each_compile_their_own():
-    "torch keeps at most 8 compiled versions per function; fits of 10 lengths in one process must all compile (fullgraph)."
+    """torch keeps at most 8 compiled versions per function; fits of 10 lengths in one process must all compile
+    (fullgraph fails otherwise), each length once: a second fit of the same shapes reuses the compiled objective."""
+    graphs = []
+    def counting(gm, example_inputs):   # a torch.compile backend that counts the graphs it is given
+        graphs.append(gm); return gm.forward
     X, y, _ = _data(T=700)
-    for T in range(300, 700, 40):
-        m = CEBRA(**KW, model_architecture="offset5-model", torch_compile=AOT).fit(X[:T], y[:T])   # fullgraph: fails if eager
+    for T in list(range(300, 700, 40)) + [300, 340]:
+        m = CEBRA(**KW, model_architecture="offset5-model", torch_compile={"backend": counting, "fullgraph": True}).fit(X[:T], y[:T])
         assert len(m.loss_) == KW["max_iterations"]
+    assert len(graphs) == 10, len(graphs)
+    for D in (3, 4, 5, 6, 7, 8, 9, 10, 11):   # nine graphs of one recording length: still compiled, not eager
+        CEBRA(**{**KW, "output_dimension": D}, model_architecture="offset5-model",
+              torch_compile={"backend": counting, "fullgraph": True}).fit(X[:300], y[:300])
+    CEBRA(**{**KW, "random_state": 5, "output_dimension": 11}, model_architecture="offset5-model",
+          torch_compile={"backend": counting, "fullgraph": True}).fit(X[:300], y[:300])   # another seed: reused
+    assert len(graphs) == 10 + 8, len(graphs)   # output_dimension 4 is KW's, compiled above
     torch.compiler.reset()
 
 
