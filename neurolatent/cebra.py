@@ -250,13 +250,18 @@ def _maybe_compile(self:CEBRA, fn):
     # fullgraph=True): each set of input shapes (one recording length, batch size, sessions) gets a copy of `fn` with a
     # code object of its own, reused by later fits of the same shapes, so that they do not compile again
     base, mark = getattr(fn, "__func__", fn), getattr(torch.compiler, "cudagraph_mark_step_begin", lambda: None)
+    lead = (fn.__self__,) if hasattr(fn, "__func__") else ()
+    compiled = None  # found on the first step: a fit's shapes do not change
     def step_objective(*args):
-        key = (base, repr(sorted(kw.items())), tuple(getattr(self, k, None) for k in _GRAPH_SETTINGS), _shapes(args))
-        if key not in _COMPILED:
-            while len(_COMPILED) >= _COMPILED_MAX: _COMPILED.pop(next(iter(_COMPILED)))
-            _COMPILED[key] = torch.compile(_own_code(base), **kw)
+        nonlocal compiled
+        if compiled is None:
+            key = (base, repr(sorted(kw.items())), tuple(getattr(self, k, None) for k in _GRAPH_SETTINGS), _shapes(args))
+            if key not in _COMPILED:
+                while len(_COMPILED) >= _COMPILED_MAX: _COMPILED.pop(next(iter(_COMPILED)))
+                _COMPILED[key] = torch.compile(_own_code(base), **kw)
+            compiled = _COMPILED[key]
         mark()  # a new training step: CUDA-graph trees (mode='reduce-overhead') may reuse the last step's buffers
-        return _COMPILED[key](fn.__self__, *args) if hasattr(fn, "__func__") else _COMPILED[key](*args)
+        return compiled(*lead, *args)
     return step_objective
 
 def _check_device_options(self:CEBRA, device:torch.device):

@@ -147,37 +147,11 @@ def _bf16_ok() -> bool:
     except TypeError: return torch.cuda.is_bf16_supported()
 
 
-def _watch_steps(monkeypatch):
-    """Run every training step of the next fits under a check that it never makes the host wait: torch's CUDA sync
-    debug mode set to 'error' on a GPU; `training.host_syncs` on the CPU, with the sampler and the loss switched to the
-    branches a GPU takes (the CPU has its own: k-d trees, the blocked loss)."""
-    import neurolatent.cebra as cebra_mod
-    from neurolatent.training import host_syncs
-    calls, real = [], cebra_mod.run_steps
-    if not ON_CUDA:
-        import neurolatent.losses as losses
-        import neurolatent.sampling as sampling
-        monkeypatch.setattr(sampling, "_uses_tree", lambda device: False)
-        monkeypatch.setattr(losses, "_use_blocked", lambda ref, neg: False)
-    def watched_run(est, step, steps, *args, **kw):
-        def watched():
-            if not ON_CUDA:
-                with host_syncs() as rec: row = step()
-                calls.extend(rec.calls)
-                return row
-            torch.cuda.set_sync_debug_mode("error")
-            try: return step()
-            finally: torch.cuda.set_sync_debug_mode("default")
-        return real(est, watched, steps, *args, **kw)
-    monkeypatch.setattr(cebra_mod, "run_steps", watched_run)
-    return calls
-
-
-def test_training_steps_never_wait_for_the_device(monkeypatch):
+def test_training_steps_never_wait_for_the_device(watch_steps):
     import neurolatent.multisession  # noqa: F401
     X, y = _data()
     cls = (np.arange(len(X)) // 100 % 3).astype(np.int64)
-    calls = _watch_steps(monkeypatch)
+    calls = watch_steps(on_cuda=ON_CUDA)
     for kw, args in ((dict(conditional="time"), (X,)), (dict(), (X, y)), (dict(), (X, y, cls)), (dict(hybrid=True), (X, y)),
                      (dict(precision="bf16-mixed"), (X, y)), (dict(jacobian_regularization=0.01), (X, y))):
         if kw.get("precision") and not _bf16_ok(): continue

@@ -3,30 +3,16 @@ with the sampler and the loss on the branches a GPU takes (distance-matrix neigh
 the record must be empty. The loop's own history copy every `sync_every` steps happens outside `step()`."""
 import numpy as np
 import pytest
-import torch
 
-import neurolatent.cebra as cebra_mod
-import neurolatent.losses as losses
 import neurolatent.multisession  # noqa: F401  (multi-session fits and adapt)
 import neurolatent.sampling as sampling
 from neurolatent.cebra import CEBRA
-from neurolatent.training import host_syncs
 
 
 @pytest.fixture
-def gpu_branches(monkeypatch):
+def gpu_branches(watch_steps):
     "Record every step's host waits, with the CPU-only branches (k-d trees, blocked loss) switched off."
-    monkeypatch.setattr(sampling, "_uses_tree", lambda device: False)
-    monkeypatch.setattr(losses, "_use_blocked", lambda ref, neg: False)
-    calls, real = [], cebra_mod.run_steps
-    def watched_run(est, step, steps, *args, **kw):
-        def watched():
-            with host_syncs() as rec: row = step()
-            calls.extend(rec.calls)
-            return row
-        return real(est, watched, steps, *args, **kw)
-    monkeypatch.setattr(cebra_mod, "run_steps", watched_run)
-    return calls
+    return watch_steps(on_cuda=False)
 
 
 def _data(T=400, N=12, seed=0):
