@@ -255,7 +255,7 @@ def card(obj, name: str, level: int, cfg) -> str:
         url = source_link(obj, cfg)
         if url: md = f"[source]({url}){{: .nl-source }}\n\n{md}"
     else:  # a constant of __all__: its value
-        value = repr(obj)
+        value = re.sub(r" at 0x[0-9a-f]+>", ">", repr(obj))  # no memory addresses: the page is the same on every build
         if len(value) > 300: value = value[:300] + " …"
         md = f"{h} {name} {{: #{name} }}\n\n>      {name} = {value}\n\n*{type(obj).__name__}*"
     return f'<div class="nl-api-card" markdown>\n\n{md.strip()}\n\n</div>'
